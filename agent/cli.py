@@ -1,0 +1,186 @@
+"""The command line: each command parses its options, calls one library function, prints.
+
+Library errors (``AgentError``) become one-line messages here; set ``AGENT_DEBUG=1``
+to see the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import AgentError, InputError
+
+DEBUG_ENV = "AGENT_DEBUG"
+
+
+class AgentGroup(click.Group):
+    """Turns library errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AgentError as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted", err=True)
+            sys.exit(130)
+
+
+def settings_options(func):
+    """--config, --model and --embedder, shared by every command that loads a figure."""
+
+    @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML config (default: $AGENT_HOME/config.toml).")
+    @click.option("--model", "model", help="Chat model: a GGUF path, 'default' (1.5B) or 'small' (0.5B).")
+    @click.option("--embedder", "embedder", help="Embedder: a sentence-transformers name or directory.")
+    @functools.wraps(func)
+    def wrapper(*args, config_path=None, model=None, embedder=None, **kwargs):
+        from .config import load_settings
+
+        overrides: dict = {}
+        if model:
+            overrides.setdefault("generation", {})["model"] = model
+        if embedder:
+            overrides.setdefault("embedding", {})["model"] = embedder
+        return func(*args, settings=load_settings(config_path, overrides), **kwargs)
+
+    return wrapper
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    for name in ("sentence_transformers", "transformers", "httpx", "faiss", "bm25s"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@click.group(cls=AgentGroup)
+@click.version_option(__version__, prog_name="agent")
+def main() -> None:
+    """Talk to historical figures who answer only from their sources, with citations."""
+    _quiet_libraries()
+
+
+@main.command()
+@settings_options
+def figures(settings) -> None:
+    """List the available figures."""
+    from .figures import list_figures
+    from .index import index_state
+
+    for fig in list_figures(settings):
+        state = index_state(fig, settings)
+        click.echo(f"{fig.id:<18} {fig.display_name:<28} {fig.life:<14} index: {state}")
+
+
+@main.command()
+@click.argument("figure")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole Answer as JSON.")
+@settings_options
+def ask(figure: str, question: str, as_json: bool, settings) -> None:
+    """Ask FIGURE one QUESTION."""
+    from .core import load_agent
+    from .repl import format_citations
+
+    agent = load_agent(figure, settings, progress=True)
+    answer = agent.ask(question)
+    if as_json:
+        click.echo(answer.to_json(indent=2))
+        return
+    click.echo(answer.text)
+    if answer.citations:
+        click.echo("\nSources:")
+        click.echo(format_citations(answer))
+
+
+@main.command()
+@click.argument("figure")
+@settings_options
+def chat(figure: str, settings) -> None:
+    """Talk with FIGURE in a REPL (/sources, /help, /quit; Ctrl-D exits)."""
+    from .core import load_agent
+    from .repl import run_repl
+
+    agent = load_agent(figure, settings, progress=True)
+    run_repl(agent)
+
+
+@main.command()
+@click.argument("questions", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Answers file (.jsonl or .csv); an existing one is resumed.")
+@settings_options
+def batch(questions: Path, output: Path, settings) -> None:
+    """Answer every question in QUESTIONS (JSONL or CSV with id, figure, question)."""
+    from .batch import run_batch
+    from .core import AgentPool
+
+    if questions.resolve() == output.resolve():
+        raise InputError("the output file must differ from the question file")
+    pool = AgentPool(settings, progress=True)
+
+    report = run_batch(
+        questions,
+        output,
+        pool.ask,
+        on_bad_line=lambda bad: click.echo(f"{questions}:{bad.line}: skipped: {bad.reason}", err=True),
+        on_failure=lambda q, exc: click.echo(f"{questions}:{q.line}: failed: {exc}", err=True),
+        progress=True,
+    )
+    click.echo(
+        f"{report.answered} answered, {report.skipped} already answered, "
+        f"{len(report.bad_lines or [])} bad lines, {len(report.failed or [])} failed -> {output}"
+    )
+
+
+@main.group()
+def index() -> None:
+    """Build and inspect figure indexes."""
+
+
+@index.command("build")
+@click.argument("figure", required=False)
+@click.option("--all", "all_figures", is_flag=True, help="Build every figure's index.")
+@click.option("--force", is_flag=True, help="Rebuild even when the index is up to date.")
+@settings_options
+def index_build(figure: str | None, all_figures: bool, force: bool, settings) -> None:
+    """Build FIGURE's index (or --all); up-to-date indexes are reused."""
+    from .embeddings import make_embedder
+    from .figures import get_figure, list_figures
+    from .index import build_index, index_state
+
+    if bool(figure) == all_figures:
+        raise InputError("name one FIGURE or give --all", hint="see 'agent figures'")
+    targets = list_figures(settings) if all_figures else [get_figure(settings, figure)]
+    embedder = None
+    for fig in targets:
+        state = index_state(fig, settings)
+        if state == "ok" and not force:
+            click.echo(f"{fig.id}: up to date")
+            continue
+        embedder = embedder or make_embedder(settings.embedding, settings.models_dir)
+        built = build_index(fig, settings, embedder, progress=True)
+        click.echo(f"{fig.id}: built {len(built)} chunks ({state}) -> {built.path}")
+
+
+@index.command("status")
+@settings_options
+def index_status(settings) -> None:
+    """Show each figure's index state."""
+    from .figures import list_figures
+    from .index import index_path, index_state
+
+    for fig in list_figures(settings):
+        click.echo(f"{fig.id:<18} {index_state(fig, settings):<18} {index_path(settings, fig.id)}")
+
+
+__all__ = ["main"]

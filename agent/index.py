@@ -1,0 +1,211 @@
+"""Per-figure index: chunk store + FAISS dense index + bm25s keyword index + manifest.
+
+An index is a folder ``<index_dir>/<figure-id>/`` written atomically (built in a
+temporary sibling, then swapped in).  Its manifest records everything that
+decides its content, so a stale or mismatched index is detected, never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .chunking import SEPARATORS, Chunk, chunk_documents
+from .config import Settings
+from .documents import load_documents
+from .embeddings import Embedder, embedder_id
+from .errors import IndexError_
+from .figures import FIGURE_FILE, Figure
+from .textutil import keyword_tokens
+
+FORMAT_VERSION = 1
+KEYWORD_TOKENIZER = "cjk-bigram+latin-word-v1"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class FigureIndex:
+    figure_id: str
+    path: Path
+    manifest: dict
+    chunks: list[Chunk]
+    dense: object  # faiss.Index
+    keyword: object  # bm25s.BM25
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+
+def _sources_state(figure: Figure) -> dict[str, str]:
+    from .documents import source_files
+
+    state = {FIGURE_FILE: hashlib.sha256((figure.root / FIGURE_FILE).read_bytes()).hexdigest()}
+    for path in source_files(figure.sources_dir):
+        state[f"sources/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+def expected_settings(settings: Settings) -> dict:
+    """The part of the manifest that depends on configuration alone."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "embedder": embedder_id(settings.embedding),
+        "chunking": {
+            "chunk_size": settings.chunking.chunk_size,
+            "chunk_overlap": settings.chunking.chunk_overlap,
+            "separators": SEPARATORS,
+        },
+        "keyword_tokenizer": KEYWORD_TOKENIZER,
+    }
+
+
+def index_path(settings: Settings, figure_id: str) -> Path:
+    return settings.index_dir / figure_id
+
+
+def rebuild_command(figure_id: str) -> str:
+    return f"agent index build {figure_id}"
+
+
+def read_manifest(path: Path) -> dict | None:
+    try:
+        return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def index_state(figure: Figure, settings: Settings) -> str:
+    """'missing', 'settings-mismatch', 'stale' (sources changed) or 'ok'."""
+    manifest = read_manifest(index_path(settings, figure.id))
+    if manifest is None:
+        return "missing"
+    expected = expected_settings(settings)
+    if any(manifest.get(k) != v for k, v in expected.items()):
+        return "settings-mismatch"
+    if manifest.get("sources") != _sources_state(figure):
+        return "stale"
+    return "ok"
+
+
+def mismatch_reason(figure: Figure, settings: Settings) -> str:
+    manifest = read_manifest(index_path(settings, figure.id)) or {}
+    expected = expected_settings(settings)
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            return f"its {key} is {manifest.get(key)!r}, the configuration says {value!r}"
+    return "its sources changed since it was built"
+
+
+def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progress: bool = False) -> FigureIndex:
+    """Chunk, embed and index a figure's sources, then swap the new index into place."""
+    import bm25s
+    import faiss
+
+    if embedder.id != embedder_id(settings.embedding):
+        raise IndexError_(f"embedder {embedder.id!r} does not match the configured {embedder_id(settings.embedding)!r}")
+    docs = load_documents(figure.sources_dir)
+    sources = _sources_state(figure)
+    chunks = chunk_documents(docs, settings.chunking)
+    texts = [c.text for c in chunks]
+    vectors = _embed_with_progress(embedder, texts, settings.embedding.batch_size, progress, figure.id)
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    keyword = bm25s.BM25()
+    keyword.index([keyword_tokens(t) or ["\u0000"] for t in texts], show_progress=False)
+
+    manifest = {
+        **expected_settings(settings),
+        "figure_id": figure.id,
+        "embedder_dim": int(vectors.shape[1]),
+        "sources": sources,
+        "n_chunks": len(chunks),
+        "package_version": __version__,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    final = index_path(settings, figure.id)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        keyword.save(str(tmp / "bm25"))
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _swap_in(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return FigureIndex(figure.id, final, manifest, chunks, dense, keyword)
+
+
+def _embed_with_progress(embedder: Embedder, texts: list[str], batch: int, progress: bool, label: str) -> np.ndarray:
+    from tqdm import tqdm
+
+    parts = []
+    with tqdm(total=len(texts), desc=f"indexing {label}", unit="chunk", disable=not progress, leave=False) as bar:
+        for start in range(0, len(texts), batch):
+            parts.append(embedder.embed_documents(texts[start : start + batch]))
+            bar.update(min(batch, len(texts) - start))
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    try:
+        os.replace(tmp, final)
+    except OSError:
+        if old.exists():
+            os.replace(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_index(figure: Figure, settings: Settings) -> FigureIndex:
+    """Load a figure's index; refuse one that is missing or was built with other settings."""
+    import bm25s
+    import faiss
+
+    path = index_path(settings, figure.id)
+    state = index_state(figure, settings)
+    cmd = rebuild_command(figure.id)
+    if state == "missing":
+        raise IndexError_(f"no index for {figure.id} at {path}", hint=f"run: {cmd}")
+    if state != "ok":
+        raise IndexError_(f"the index at {path} does not match: {mismatch_reason(figure, settings)}", hint=f"run: {cmd}")
+    manifest = read_manifest(path) or {}
+    try:
+        with (path / "chunks.jsonl").open(encoding="utf-8") as fh:
+            chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
+        dense = faiss.read_index(str(path / "dense.faiss"))
+        keyword = bm25s.BM25.load(str(path / "bm25"))
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        raise IndexError_(f"the index at {path} is damaged ({exc})", hint=f"run: {cmd}") from None
+    if len(chunks) != dense.ntotal or len(chunks) != manifest.get("n_chunks"):
+        raise IndexError_(f"the index at {path} is inconsistent", hint=f"run: {cmd}")
+    return FigureIndex(figure.id, path, manifest, chunks, dense, keyword)
+
+
+def ensure_index(figure: Figure, settings: Settings, embedder: Embedder, *, progress: bool = False) -> FigureIndex:
+    """Load the index, building it first when missing or when its sources changed.
+
+    An index built with another embedder or chunking is refused, with the command that rebuilds it.
+    """
+    state = index_state(figure, settings)
+    if state in ("missing", "stale"):
+        return build_index(figure, settings, embedder, progress=progress)
+    return load_index(figure, settings)
+
+
+__all__ = ["FigureIndex", "build_index", "ensure_index", "index_state", "load_index", "rebuild_command"]

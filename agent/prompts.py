@@ -1,0 +1,94 @@
+"""Every prompt and every fixed phrase the figure says, per language, in one place.
+
+Templates use ``str.format`` placeholders; ``check_template`` verifies a custom
+template has exactly the placeholders the code fills.
+"""
+
+from __future__ import annotations
+
+import string
+
+from .errors import ConfigError
+
+# The phrase the model is told to use when the passages do not answer; its presence marks an abstention.
+CANNOT_ANSWER = {
+    "zh": "此事我所見的史料中沒有記載，我不敢妄言。",
+    "en": "My records say nothing of this, and I will not invent it.",
+}
+# Fragments that identify the phrase even when the model paraphrases it slightly or changes script.
+CANNOT_ANSWER_MARKERS = {
+    "zh": ("没有记载", "沒有記載", "未有记载", "未有記載", "并无记载", "並無記載", "史料中没有", "史料中沒有", "不敢妄言"),
+    "en": ("records say nothing", "my records do not", "sources do not say", "records do not say", "will not invent"),
+}
+
+# Said without calling the model, when retrieval finds nothing relevant.
+ABSTAIN_NOT_IN_SOURCES = {
+    "zh": "你所問之事，我所見的史料中並無記載。{name}不敢憑空妄言。",
+    "en": "You ask of something my records do not speak of. I, {name}, will not invent what they do not tell.",
+}
+
+SYSTEM = {
+    "zh": (
+        "你是{name}（{life}），{era}。{voice}\n"
+        "一位後世之人正在向你發問。請遵守：\n"
+        "1. 以第一人稱「我」回答，用{script}中文，語氣合乎你的身份。\n"
+        "2. 只依據使用者提供的編號史料作答；史料沒有說的，不可補充，尤其不可編造年份、數字、人名、地點或事件。\n"
+        "3. 回答簡短，二至四句。每句之後用 [編號] 標出所依據的史料。\n"
+        "4. 如果這些史料不能回答問題，只回答：「{cannot_answer}」"
+    ),
+    "en": (
+        "You are {name} ({life}), {era}. {voice}\n"
+        "Someone from a later age is asking you questions. Rules:\n"
+        "1. Answer in the first person (\"I\"), in English, in your own voice.\n"
+        "2. Use only the numbered passages the user gives you. Add nothing they do not say; never invent years, "
+        "numbers, names, places or events.\n"
+        "3. Keep it short: two to four sentences. After each sentence put the [number] of the passage it rests on.\n"
+        "4. If the passages do not answer the question, reply only: \"{cannot_answer}\""
+    ),
+}
+
+USER = {
+    "zh": "史料：\n{passages}\n\n問題：{question}",
+    "en": "Passages:\n{passages}\n\nQuestion: {question}",
+}
+
+PASSAGE = "[{n}] ({locator}) {text}"
+
+SCRIPT_NAME = {"simplified": "簡體", "traditional": "繁體"}
+
+PLACEHOLDERS = {
+    "SYSTEM": {"name", "life", "era", "voice", "script", "cannot_answer"},
+    "USER": {"passages", "question"},
+    "PASSAGE": {"n", "locator", "text"},
+}
+
+
+def placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def check_template(kind: str, template: str) -> None:
+    """Raise ConfigError unless ``template`` uses exactly the placeholders of ``kind``."""
+    expected = PLACEHOLDERS[kind]
+    found = placeholders(template)
+    if kind == "SYSTEM":
+        expected = expected - {"script"} if "script" not in found else expected
+    if found != expected:
+        raise ConfigError(
+            f"{kind} prompt template has placeholders {sorted(found)}, expected {sorted(expected)}",
+        )
+
+
+def language_key(language: str) -> str:
+    return "zh" if language == "zh" else "en"
+
+
+__all__ = [
+    "ABSTAIN_NOT_IN_SOURCES",
+    "CANNOT_ANSWER",
+    "CANNOT_ANSWER_MARKERS",
+    "PASSAGE",
+    "SYSTEM",
+    "USER",
+    "check_template",
+]

@@ -1,0 +1,119 @@
+"""Language, script and token helpers shared by chunking, retrieval and citation mapping."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:'[A-Za-z]+)?|\d+")
+_SENTENCE_RE = re.compile(r"[^。！？；!?]*?(?:[。！？；]+[」』”’）)]*|[.!?]+[\"'”’)\]]*(?=\s|$)|$)", re.S)
+
+EN_STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being am do does did
+    have has had i you he she it we they me him her us them my your his its our their this that these those
+    what when where which who whom whose why how there here then than so not no yes can could would should will
+    shall may might must about into over after before during up down out off again further once all any both each
+    few more most other some such only own same too very just also ever tell said say says please""".split()
+)
+ZH_STOP_CHARS = frozenset("的了是在我你他她它们們吗嗎呢吧啊么麼什何时時哪谁誰怎样樣为為有和与與也都就这這那之乎者其而于於以")
+
+
+def cjk_ratio(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if _CJK_RE.match(c)) / len(letters)
+
+
+def detect_language(text: str) -> str:
+    """'zh' when CJK characters dominate the letters, else 'en'."""
+    return "zh" if cjk_ratio(text) >= 0.3 else "en"
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def is_simplified(text: str) -> bool:
+    """True when the Chinese text is written in simplified characters."""
+    return to_simplified(text) == text and to_traditional(text) != text
+
+
+def fold(text: str) -> str:
+    """Matching form: simplified characters, lower case. Display text is never folded."""
+    return to_simplified(text).lower()
+
+
+def approx_tokens(text: str) -> int:
+    """Rough token count used for chunk sizes: a CJK character is one, four other characters are one."""
+    cjk = len(_CJK_RE.findall(text))
+    return cjk + (len(text) - cjk + 3) // 4
+
+
+def keyword_tokens(text: str, *, drop_stopwords: bool = False) -> list[str]:
+    """Tokens for keyword search: CJK character bigrams (single characters for one-character runs),
+    lower-cased Latin words and numbers. Text is folded to simplified first."""
+    folded = fold(text)
+    tokens: list[str] = []
+    for match in re.finditer(f"[{_CJK}]+|[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?|\\d+", folded):
+        piece = match.group(0)
+        if _CJK_RE.match(piece):
+            if len(piece) == 1:
+                if not (drop_stopwords and piece in ZH_STOP_CHARS):
+                    tokens.append(piece)
+                continue
+            for i in range(len(piece) - 1):
+                bigram = piece[i : i + 2]
+                if drop_stopwords and all(c in ZH_STOP_CHARS for c in bigram):
+                    continue
+                tokens.append(bigram)
+        else:
+            if drop_stopwords and piece in EN_STOPWORDS:
+                continue
+            tokens.append(_stem(piece))
+    return tokens
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper so 'capital' matches 'capitals' and 'summoned' matches 'summon'."""
+    for suffix in ("'s", "ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Chinese and English text into sentences, keeping the closing punctuation."""
+    out = []
+    for match in _SENTENCE_RE.finditer(text):
+        sentence = match.group(0).strip()
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+__all__ = [
+    "approx_tokens",
+    "cjk_ratio",
+    "detect_language",
+    "fold",
+    "is_simplified",
+    "keyword_tokens",
+    "split_sentences",
+    "to_simplified",
+    "to_traditional",
+]

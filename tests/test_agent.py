@@ -1,0 +1,93 @@
+import json
+
+import pytest
+
+from agent.answer import Answer
+from agent.core import Agent
+from agent.errors import InputError
+from agent.figures import get_figure
+from agent.prompts import CANNOT_ANSWER, SYSTEM, USER, check_template
+
+from .fakes import ScriptedChatModel
+
+
+def _agent(settings, embedder, llm):
+    return Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
+
+
+def test_answer_with_citations(settings, embedder):
+    llm = ScriptedChatModel(["我於天寶元年即742年到達長安，得見皇帝。[1]"])
+    tokens = []
+    ans = _agent(settings, embedder, llm).ask("你何时入长安？", on_token=tokens.append)
+    assert not ans.abstained and ans.abstain_reason is None
+    assert ans.language == "zh"
+    assert "742" in ans.text and ans.citations
+    cited = {p.id: p for p in ans.passages}[ans.citations[0].passage_id]
+    assert "742" in cited.text
+    assert ans.citations[0].locator.startswith("測試小傳 §")
+    assert "".join(tokens).startswith("我於天寶元年")
+    assert ans.model.sha256 == "0" * 64 and ans.timings.total >= ans.timings.retrieval
+    assert ans.date_checks == []
+
+
+def test_prompt_is_in_character_and_in_question_language(settings, embedder):
+    llm = ScriptedChatModel(["I reached Chang'an early in the Tianbao era, whose first year is 742. [1]"])
+    ans = _agent(settings, embedder, llm).ask("When did you reach Chang'an?")
+    system, user = llm.calls[0]
+    assert "Test Poet" in system.content and "first person" in system.content
+    assert "[1] (" in user.content and "Question: When did you reach Chang'an?" in user.content
+    assert ans.language == "en" and ans.citations
+
+
+def test_simplified_question_gets_simplified_answer(settings, embedder):
+    llm = ScriptedChatModel(["我於天寶元年到達長安。[1]"])
+    ans = _agent(settings, embedder, llm).ask("你何时到达长安？")
+    assert "天宝" in ans.text and "长安" in ans.text
+
+
+def test_irrelevant_question_abstains_without_calling_the_model(settings, embedder):
+    llm = ScriptedChatModel([])
+    ans = _agent(settings, embedder, llm).ask("你的手机号码是多少？")
+    assert ans.abstained and ans.abstain_reason == "not_in_sources"
+    assert "測詩人" in ans.text or "测诗人" in ans.text
+    assert llm.calls == [] and ans.citations == []
+
+
+def test_model_saying_it_cannot_answer_is_an_abstention(settings, embedder):
+    llm = ScriptedChatModel([CANNOT_ANSWER["zh"]])
+    ans = _agent(settings, embedder, llm).ask("你在長安住在哪條街？")
+    assert ans.abstained and ans.abstain_reason == "not_in_sources"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_bad_questions(settings, embedder, question):
+    with pytest.raises(InputError):
+        _agent(settings, embedder, ScriptedChatModel([])).ask(question)
+
+
+def test_answer_json_round_trip(settings, embedder):
+    ans = _agent(settings, embedder, ScriptedChatModel(["我生於701年。[1]"])).ask("你生于哪一年？")
+    data = json.loads(ans.to_json())
+    assert set(data) == {
+        "figure", "question", "text", "language", "citations", "passages", "abstained",
+        "abstain_reason", "date_checks", "model", "timings",
+    }
+    assert set(data["citations"][0]) == {"marker", "passage_id", "source_title", "locator", "quote"}
+    assert set(data["timings"]) == {"retrieval", "first_token", "total"}
+    assert Answer.from_dict(data) == ans
+
+
+def test_prompt_templates_have_their_placeholders():
+    for lang in ("zh", "en"):
+        check_template("SYSTEM", SYSTEM[lang])
+        check_template("USER", USER[lang])
+    with pytest.raises(Exception, match="placeholders"):
+        check_template("USER", "{question}")
+
+
+def test_load_agent_public_api(settings, embedder):
+    from agent import load_agent
+
+    agent = load_agent("test-poet", settings, embedder=embedder, llm=ScriptedChatModel(["我生於701年。[1]"]))
+    assert agent.retrieve("701")[0].text
+    assert agent.ask("你生于哪一年？").citations

@@ -1,0 +1,181 @@
+"""The CLI and the REPL end to end: real llama.cpp generation on a tiny GGUF, forced by a grammar."""
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from agent.cli import main
+
+from .fakes import HashEmbedder
+
+ANSWER = "我於天寶元年即742年到達長安，得見皇帝。[1]"
+
+
+@pytest.fixture
+def home(tmp_path, corpora, tiny_gguf, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    grammar = 'root ::= "' + ANSWER.replace('"', '\\"') + '"'
+    (home / "config.toml").write_text(
+        f"corpora_dirs = ['{corpora}']\nindex_dir = '{tmp_path / 'idx'}'\n"
+        "[embedding]\nmodel = 'test-hash-embedder'\n"
+        f"[generation]\nmodel = '{tiny_gguf}'\nn_ctx = 2048\nmax_tokens = 64\ngrammar = '''{grammar}'''\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("AGENT_HOME", str(home))
+    monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("agent.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
+    return home
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_figures(home):
+    out = run("figures")
+    assert out.exit_code == 0 and "test-poet" in out.output and "Test Poet" in out.output
+
+
+def test_ask_json_end_to_end(home):
+    out = run("ask", "test-poet", "你何时入长安？", "--json")
+    assert out.exit_code == 0, out.output
+    ans = json.loads(out.stdout)
+    assert "742" in ans["text"] and not ans["abstained"]
+    cited = {p["id"]: p for p in ans["passages"]}[ans["citations"][0]["passage_id"]]
+    assert "742" in cited["text"]
+    assert ans["model"]["file"] == "tiny.gguf" and len(ans["model"]["sha256"]) == 64
+
+
+def test_ask_plain_prints_sources(home):
+    out = run("ask", "test-poet", "你何时入长安？")
+    assert out.exit_code == 0
+    assert "742" in out.output and "Sources:" in out.output and "測試小傳 §2" in out.output
+
+
+def test_ask_abstains_in_character(home):
+    out = run("ask", "test-poet", "你的手机号码是多少？", "--json")
+    ans = json.loads(out.stdout)
+    assert ans["abstained"] is True and ans["abstain_reason"] == "not_in_sources"
+    assert "史料" in ans["text"]
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("ask", "nobody", "hi"), "unknown figure 'nobody'; known figures: test-poet"),
+        (("ask", "test-poet", "  "), "the question is empty"),
+        (("ask", "test-poet", "hi", "--model", "/no/such.gguf"), "model file not found"),
+    ],
+)
+def test_errors_are_one_line(home, args, needle):
+    out = CliRunner().invoke(main, list(args))
+    assert out.exit_code == 1
+    assert needle in out.output
+    assert "Traceback" not in out.output
+    assert out.output.strip().count("\n") == 0
+
+
+def test_corrupt_model_file(home, tmp_path):
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 100)
+    out = CliRunner().invoke(main, ["ask", "test-poet", "你何时入长安？", "--model", str(bad)])
+    assert out.exit_code == 1 and "cannot load model" in out.output
+
+
+def test_debug_env_shows_traceback(home, monkeypatch):
+    monkeypatch.setenv("AGENT_DEBUG", "1")
+    out = CliRunner().invoke(main, ["ask", "nobody", "hi"])
+    assert out.exit_code == 1 and out.exception is not None
+
+
+def test_chat_repl(home):
+    text = "/help\n你何时入长安？\n/sources\n/bogus\n\n你的手机号码是多少？\n/quit\n"
+    out = run("chat", "test-poet", input=text)
+    assert out.exit_code == 0, out.output
+    assert "/sources" in out.output  # help text
+    assert "742" in out.output and "測試小傳 §2" in out.output
+    assert "unknown command /bogus" in out.output
+    assert "史料" in out.output
+
+
+def test_chat_ends_on_eof_and_survives_a_failed_turn(home, monkeypatch):
+    from agent.core import Agent
+    from agent.errors import ModelError
+
+    real = Agent.ask
+    calls = {"n": 0}
+
+    def flaky(self, question, **kw):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ModelError("model crashed")
+        return real(self, question, **kw)
+
+    monkeypatch.setattr(Agent, "ask", flaky)
+    out = CliRunner().invoke(main, ["chat", "test-poet"], input="你何时入长安？\n你何时入长安？\n")
+    assert out.exit_code == 0
+    assert "error: model crashed" in out.output and "742" in out.output
+
+
+def test_batch_resume_and_bad_lines(home, tmp_path):
+    q = tmp_path / "q.jsonl"
+    lines = [json.dumps({"id": f"q{i}", "figure": "test-poet", "question": "你何时入长安？"}) for i in range(4)]
+    lines.insert(2, "{broken")
+    lines.append(json.dumps({"id": "q9", "figure": "test-poet"}))
+    q.write_text("\n".join(lines) + "\n")
+    out_path = tmp_path / "a.jsonl"
+    out = CliRunner().invoke(main, ["batch", str(q), "-o", str(out_path)])
+    assert out.exit_code == 0, out.output
+    assert f"{q}:3: skipped: not valid JSON" in out.output
+    assert f"{q}:6: skipped: missing question" in out.output
+    rows = [json.loads(line) for line in out_path.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["q0", "q1", "q2", "q3"]
+    # a killed run leaves a torn last line; the rerun repairs it and answers only what is missing
+    data = out_path.read_text().splitlines()
+    out_path.write_text("\n".join(data[:2]) + "\n" + data[2][:30])
+    out = CliRunner().invoke(main, ["batch", str(q), "-o", str(out_path)])
+    assert "2 answered, 2 already answered" in out.output
+    ids = [json.loads(line)["id"] for line in out_path.read_text().splitlines()]
+    assert sorted(ids) == ["q0", "q1", "q2", "q3"]
+
+
+def test_batch_csv_in_and_out(home, tmp_path):
+    q = tmp_path / "q.csv"
+    q.write_text("id,figure,question\na,test-poet,你何时入长安？\nb,test-poet,你的手机号码是多少？\n", encoding="utf-8")
+    out_path = tmp_path / "a.csv"
+    out = CliRunner().invoke(main, ["batch", str(q), "-o", str(out_path)])
+    assert out.exit_code == 0, out.output
+    import csv
+
+    rows = list(csv.DictReader(out_path.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[1]["abstained"] == "True" and "§" in rows[0]["citations"]
+
+
+def test_batch_csv_without_columns(home, tmp_path):
+    q = tmp_path / "q.csv"
+    q.write_text("id,question\n1,hi\n")
+    out = CliRunner().invoke(main, ["batch", str(q), "-o", str(tmp_path / "a.jsonl")])
+    assert out.exit_code == 1 and "lacks column(s) figure" in out.output
+
+
+def test_index_build_and_status(home):
+    out = run("index", "build", "test-poet")
+    assert "built" in out.output
+    out = run("index", "build", "--all")
+    assert "test-poet: up to date" in out.output
+    out = run("index", "status")
+    assert "ok" in out.output
+    out = CliRunner().invoke(main, ["index", "build"])
+    assert out.exit_code == 1 and "--all" in out.output
+
+
+def test_python_m_agent_entry_point():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "agent", "--help"], capture_output=True, text=True, env={**os.environ})
+    assert out.returncode == 0 and "ask" in out.stdout and "chat" in out.stdout and "batch" in out.stdout

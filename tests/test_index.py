@@ -1,0 +1,90 @@
+import json
+
+import pytest
+
+from agent.errors import IndexError_
+from agent.figures import get_figure
+from agent.index import build_index, ensure_index, index_state, load_index
+
+from .fakes import HashEmbedder
+
+
+def test_build_then_load(settings, embedder):
+    fig = get_figure(settings, "test-poet")
+    assert index_state(fig, settings) == "missing"
+    built = build_index(fig, settings, embedder)
+    assert index_state(fig, settings) == "ok"
+    manifest = json.loads((built.path / "manifest.json").read_text())
+    assert manifest["embedder"] == "test-hash-embedder" and manifest["embedder_dim"] == 256
+    assert manifest["chunking"]["chunk_size"] == settings.chunking.chunk_size
+    assert set(manifest["sources"]) == {"figure.toml", "sources/bio-en.md", "sources/bio-zh.md"}
+    loaded = load_index(fig, settings)
+    assert [c.id for c in loaded.chunks] == [c.id for c in built.chunks]
+    assert loaded.dense.ntotal == len(built)
+    # nothing half-written is left beside the index
+    assert sorted(p.name for p in settings.index_dir.iterdir()) == ["test-poet"]
+
+
+def test_up_to_date_index_is_reused(settings, embedder):
+    fig = get_figure(settings, "test-poet")
+    build_index(fig, settings, embedder)
+    calls = embedder.calls
+    ensure_index(fig, settings, embedder)
+    assert embedder.calls == calls
+
+
+def test_changed_source_triggers_rebuild(settings, embedder, corpora):
+    fig = get_figure(settings, "test-poet")
+    build_index(fig, settings, embedder)
+    src = corpora / "test-poet" / "sources" / "bio-en.md"
+    src.write_text(src.read_text() + "\n## 4. Added\nA new section about the year 750.\n")
+    assert index_state(fig, settings) == "stale"
+    idx = ensure_index(fig, settings, embedder)
+    assert any("750" in c.text for c in idx.chunks)
+    assert index_state(fig, settings) == "ok"
+
+
+def test_other_embedder_is_refused_with_rebuild_command(settings, embedder):
+    fig = get_figure(settings, "test-poet")
+    build_index(fig, settings, embedder)
+    other = settings.model_copy(update={"embedding": settings.embedding.model_copy(update={"model": "other-model"})})
+    with pytest.raises(IndexError_) as err:
+        ensure_index(fig, other, HashEmbedder(model_id="other-model"))
+    assert "agent index build test-poet" in str(err.value)
+    assert "embedder" in str(err.value)
+
+
+def test_changed_chunking_is_refused(settings, embedder):
+    fig = get_figure(settings, "test-poet")
+    build_index(fig, settings, embedder)
+    other = settings.model_copy(update={"chunking": settings.chunking.model_copy(update={"chunk_size": 100})})
+    with pytest.raises(IndexError_, match="chunking"):
+        load_index(fig, other)
+
+
+def test_missing_index_names_command(settings):
+    with pytest.raises(IndexError_, match="agent index build test-poet"):
+        load_index(get_figure(settings, "test-poet"), settings)
+
+
+def test_damaged_index(settings, embedder):
+    fig = get_figure(settings, "test-poet")
+    built = build_index(fig, settings, embedder)
+    (built.path / "dense.faiss").write_bytes(b"junk")
+    with pytest.raises(IndexError_, match="damaged"):
+        load_index(fig, settings)
+
+
+def test_failed_build_keeps_old_index(settings, embedder, monkeypatch):
+    fig = get_figure(settings, "test-poet")
+    build_index(fig, settings, embedder)
+    before = (settings.index_dir / "test-poet" / "manifest.json").read_text()
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("faiss.write_index", boom)
+    with pytest.raises(RuntimeError):
+        build_index(fig, settings, embedder)
+    assert (settings.index_dir / "test-poet" / "manifest.json").read_text() == before
+    assert sorted(p.name for p in settings.index_dir.iterdir()) == ["test-poet"]

@@ -1,0 +1,77 @@
+from agent.answer import Passage
+from agent.citations import attach_citations, split_answer
+from agent.core import Agent
+from agent.figures import get_figure
+from agent.retrieval import content_terms, coverage
+
+
+def _agent(settings, embedder):
+    return Agent(get_figure(settings, "test-poet"), settings, embedder=embedder)
+
+
+def test_hybrid_retrieval_finds_the_passage(settings, embedder):
+    agent = _agent(settings, embedder)
+    passages = agent.retrieve("你何时入长安？")
+    assert passages
+    assert "長安" in passages[0].text
+    assert passages[0].relevance >= settings.retrieval.min_relevance
+    en = agent.retrieve("When did you reach Chang'an?")
+    assert "Chang'an" in en[0].text
+
+
+def test_unrelated_question_has_low_relevance(settings, embedder):
+    agent = _agent(settings, embedder)
+    passages = agent.retrieve("你的手机号码是多少？")
+    assert all(p.relevance < settings.retrieval.min_relevance for p in passages)
+
+
+def test_content_terms_drop_names_and_stopwords():
+    terms, chars = content_terms("李白你何时入长安？", {"李白", "李", "白"})
+    assert "长安" in terms and "李白" not in terms
+    assert "何" not in chars and "李" not in chars
+    assert coverage(terms, chars, "天寶初，白至長安。") > 0.5
+
+
+def test_langchain_retriever(settings, embedder):
+    from langchain_core.retrievers import BaseRetriever
+
+    retriever = _agent(settings, embedder).as_retriever(k=2)
+    assert isinstance(retriever, BaseRetriever)
+    docs = retriever.invoke("長安")
+    assert len(docs) == 2
+    assert docs[0].metadata["locator"] and docs[0].metadata["passage_id"]
+
+
+def _passages():
+    return [
+        Passage("a:1", "他生於701年，在蜀中讀書。", "Bio", "Bio §1", 0.1),
+        Passage("a:2", "天寶初年（天寶元年即742年），他到達長安。", "Bio", "Bio §2", 0.1),
+    ]
+
+
+def test_model_markers_checked_and_unknown_dropped():
+    text, cites, support = attach_citations("我於天寶元年即742年到達長安。[2][7]", _passages())
+    assert text == "我於天寶元年即742年到達長安。[2]"
+    assert [c.passage_id for c in cites] == ["a:2"]
+    assert "742" in cites[0].quote
+
+
+def test_wrong_marker_replaced_by_supported_passage():
+    text, cites, _ = attach_citations("我於天寶元年到達長安。[1]", _passages())
+    assert cites and cites[0].passage_id == "a:2"
+    assert text.endswith("[2]")
+
+
+def test_citation_added_when_model_wrote_none():
+    text, cites, _ = attach_citations("I was born in 701 and read in Shu.", [Passage("e:1", "He was born in 701 in Shu.", "Life", "Life §1", 0.1)])
+    assert text.endswith("[1]") and cites[0].marker == "[1]"
+
+
+def test_unsupported_sentence_gets_no_citation():
+    text, cites, support = attach_citations("我最喜歡吃火鍋。", _passages())
+    assert cites == [] and support[0].passage_numbers == []
+
+
+def test_split_answer_moves_leading_markers_back():
+    parts = split_answer("我到了長安。[2] 後來離開。【1】")
+    assert parts == [("我到了長安。", [2]), ("後來離開。", [1])]
