@@ -109,11 +109,12 @@ class Agent:
         messages = self._messages(question, lang, relevant)
         generation = llm.generate(messages, on_token=on_token)
         raw = self._script(generation.text.strip(), question)
-        if _is_cannot_answer(raw, lang) or not raw:
+        if raw and not _is_cannot_answer(raw, lang):
+            answer.text, answer.citations, _ = self._cite(raw, relevant)
+        if not answer.citations:
+            # Nothing the model said is supported by a passage: the sources are silent on this.
             answer.text = self._script(prompts.ABSTAIN_NOT_IN_SOURCES[lang].format(name=self.figure.name(lang)), question)
             answer.abstained, answer.abstain_reason = True, "not_in_sources"
-        else:
-            answer.text, answer.citations, _ = self._cite(raw, relevant)
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
         answer.timings.total = round(time.perf_counter() - start, 4)
         return answer
@@ -127,7 +128,6 @@ class Agent:
             era=self.figure.era,
             voice=self.figure.voice_for(lang),
             script=prompts.SCRIPT_NAME[script],
-            cannot_answer=prompts.CANNOT_ANSWER[lang],
         )
         budget = self._passage_budget(system, question)
         blocks: list[str] = []

@@ -27,7 +27,7 @@ from .figures import FIGURE_FILE, Figure
 from .textutil import keyword_tokens
 
 FORMAT_VERSION = 1
-KEYWORD_TOKENIZER = "cjk-bigram+latin-word-v1"
+KEYWORD_TOKENIZER = "cjk-bigram+latin-stem-v2"
 MANIFEST = "manifest.json"
 
 
@@ -56,15 +56,18 @@ def _sources_state(figure: Figure) -> dict[str, str]:
 def expected_settings(settings: Settings) -> dict:
     """The part of the manifest that depends on configuration alone."""
     return {
-        "format_version": FORMAT_VERSION,
         "embedder": embedder_id(settings.embedding),
         "chunking": {
             "chunk_size": settings.chunking.chunk_size,
             "chunk_overlap": settings.chunking.chunk_overlap,
             "separators": SEPARATORS,
         },
-        "keyword_tokenizer": KEYWORD_TOKENIZER,
     }
+
+
+def expected_build() -> dict:
+    """The part of the manifest fixed by this version of the code; a change means a plain rebuild."""
+    return {"format_version": FORMAT_VERSION, "keyword_tokenizer": KEYWORD_TOKENIZER}
 
 
 def index_path(settings: Settings, figure_id: str) -> Path:
@@ -83,14 +86,14 @@ def read_manifest(path: Path) -> dict | None:
 
 
 def index_state(figure: Figure, settings: Settings) -> str:
-    """'missing', 'settings-mismatch', 'stale' (sources changed) or 'ok'."""
+    """'missing', 'settings-mismatch' (other embedder or chunking), 'stale' (sources or format changed) or 'ok'."""
     manifest = read_manifest(index_path(settings, figure.id))
     if manifest is None:
         return "missing"
     expected = expected_settings(settings)
     if any(manifest.get(k) != v for k, v in expected.items()):
         return "settings-mismatch"
-    if manifest.get("sources") != _sources_state(figure):
+    if manifest.get("sources") != _sources_state(figure) or any(manifest.get(k) != v for k, v in expected_build().items()):
         return "stale"
     return "ok"
 
@@ -101,7 +104,7 @@ def mismatch_reason(figure: Figure, settings: Settings) -> str:
     for key, value in expected.items():
         if manifest.get(key) != value:
             return f"its {key} is {manifest.get(key)!r}, the configuration says {value!r}"
-    return "its sources changed since it was built"
+    return "its sources or the index format changed since it was built"
 
 
 def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progress: bool = False) -> FigureIndex:
@@ -122,6 +125,7 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
     keyword.index([keyword_tokens(t) or ["\u0000"] for t in texts], show_progress=False)
 
     manifest = {
+        **expected_build(),
         **expected_settings(settings),
         "figure_id": figure.id,
         "embedder_dim": int(vectors.shape[1]),

@@ -10,7 +10,10 @@ import string
 
 from .errors import ConfigError
 
-# The phrase the model is told to use when the passages do not answer; its presence marks an abstention.
+# Abstention is decided by code (retrieval relevance, then sentence support), not by the model: a
+# rule asking the model to say a fixed phrase made the 1.5B model refuse answerable questions
+# (measured: 4 of 6 answerable questions refused with the rule, 0 of 6 without). When the model
+# says something like it anyway, the phrase markers below still mark the answer as an abstention.
 CANNOT_ANSWER = {
     "zh": "此事我所見的史料中沒有記載，我不敢妄言。",
     "en": "My records say nothing of this, and I will not invent it.",
@@ -33,8 +36,7 @@ SYSTEM = {
         "一位後世之人正在向你發問。請遵守：\n"
         "1. 以第一人稱「我」回答，用{script}中文，語氣合乎你的身份。\n"
         "2. 只依據使用者提供的編號史料作答；史料沒有說的，不可補充，尤其不可編造年份、數字、人名、地點或事件。\n"
-        "3. 回答簡短，二至四句。每句之後用 [編號] 標出所依據的史料。\n"
-        "4. 如果這些史料不能回答問題，只回答：「{cannot_answer}」"
+        "3. 回答簡短，二至四句。每句之後用 [編號] 標出所依據的史料。"
     ),
     "en": (
         "You are {name} ({life}), {era}. {voice}\n"
@@ -42,8 +44,7 @@ SYSTEM = {
         "1. Answer in the first person (\"I\"), in English, in your own voice.\n"
         "2. Use only the numbered passages the user gives you. Add nothing they do not say; never invent years, "
         "numbers, names, places or events.\n"
-        "3. Keep it short: two to four sentences. After each sentence put the [number] of the passage it rests on.\n"
-        "4. If the passages do not answer the question, reply only: \"{cannot_answer}\""
+        "3. Keep it short: two to four sentences. After each sentence put the [number] of the passage it rests on."
     ),
 }
 
@@ -57,7 +58,7 @@ PASSAGE = "[{n}] ({locator}) {text}"
 SCRIPT_NAME = {"simplified": "簡體", "traditional": "繁體"}
 
 PLACEHOLDERS = {
-    "SYSTEM": {"name", "life", "era", "voice", "script", "cannot_answer"},
+    "SYSTEM": {"name", "life", "era", "voice", "script"},
     "USER": {"passages", "question"},
     "PASSAGE": {"n", "locator", "text"},
 }

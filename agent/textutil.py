@@ -89,11 +89,14 @@ def keyword_tokens(text: str, *, drop_stopwords: bool = False) -> list[str]:
 
 
 def _stem(word: str) -> str:
-    """A light suffix stripper so 'capital' matches 'capitals' and 'summoned' matches 'summon'."""
-    for suffix in ("'s", "ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    """A light stemmer: 'died'/'die'/'dies' -> 'di', 'exiled'/'exile' -> 'exil', 'capitals' -> 'capital'."""
+    if not word.isalpha():
+        return word
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > 3 and word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 2 else word
 
 
 def split_sentences(text: str) -> list[str]:

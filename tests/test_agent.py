@@ -91,3 +91,10 @@ def test_load_agent_public_api(settings, embedder):
     agent = load_agent("test-poet", settings, embedder=embedder, llm=ScriptedChatModel(["我生於701年。[1]"]))
     assert agent.retrieve("701")[0].text
     assert agent.ask("你生于哪一年？").citations
+
+
+def test_unsupported_draft_becomes_an_abstention(settings, embedder):
+    llm = ScriptedChatModel(["我最喜歡吃火鍋，也愛踢足球。"])
+    ans = _agent(settings, embedder, llm).ask("你在长安见到皇帝时做了什么？")
+    assert llm.calls, "the question is relevant, so the model is asked"
+    assert ans.abstained and ans.abstain_reason == "not_in_sources" and ans.citations == []
