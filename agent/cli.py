@@ -63,7 +63,7 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-@click.group(cls=AgentGroup)
+@click.group(cls=AgentGroup, context_settings={"max_content_width": 100, "terminal_width": 100})
 @click.version_option(__version__, prog_name="agent")
 def main() -> None:
     """Talk to historical figures who answer only from their sources, with citations."""
@@ -103,7 +103,7 @@ def ask(figure: str, question: str, as_json: bool, settings) -> None:
         click.echo(format_citations(answer))
 
 
-@main.command()
+@main.command(short_help="Talk with FIGURE in a REPL.")
 @click.argument("figure")
 @settings_options
 def chat(figure: str, settings) -> None:
@@ -115,7 +115,7 @@ def chat(figure: str, settings) -> None:
     run_repl(agent)
 
 
-@main.command()
+@main.command(short_help="Answer a JSONL/CSV file of questions; resumable.")
 @click.argument("questions", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Answers file (.jsonl or .csv); an existing one is resumed.")
 @settings_options
