@@ -9,6 +9,7 @@ from .documents import Document
 from .textutil import approx_tokens
 
 # Paragraphs first, then sentence ends (Chinese, then English), then clauses, then anything.
+MIN_CONTENT_CHARS = 4
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", ". ", "! ", "? ", "; ", "，", "、", ", ", " ", ""]
 
 
@@ -44,11 +45,11 @@ def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
     splitter = _splitter(settings)
     chunks: list[Chunk] = []
     for section in doc.sections:
-        locator = f"{doc.citation_name} §{section.number}" if len(doc.sections) > 1 else doc.citation_name
+        locator = doc.locator(section)
         for piece in splitter.split_text(section.text):
             piece = piece.strip()
-            if not piece:
-                continue
+            if sum(1 for c in piece if c.isalnum()) < MIN_CONTENT_CHARS:
+                continue  # punctuation-only or near-empty fragments (an empty poem is just "。")
             chunks.append(
                 Chunk(
                     id=f"{doc.doc_id}:{len(chunks) + 1}",

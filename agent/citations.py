@@ -14,11 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer import Citation, Passage
-from .textutil import keyword_tokens, split_sentences
+from .textutil import ZH_STOP_CHARS, fold, keyword_tokens, split_sentences
 
 MARKER_RE = re.compile(r"\s*[\[【［]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】］]")
 KEEP_MODEL_MARKER = 0.15
 ADD_MARKER = 0.3
+# Support needs shared content, not only embedding similarity: a sentence must share at least this
+# share of its content terms with a passage for that passage to be cited.
+MIN_LEXICAL = 0.2
 LEXICAL_WEIGHT = 0.7
 
 
@@ -29,10 +32,31 @@ class SentenceSupport:
     best_support: float
 
 
-def _lexical(sentence_tokens: set[str], passage_tokens: set[str]) -> float:
-    if not sentence_tokens:
-        return 0.0
-    return len(sentence_tokens & passage_tokens) / len(sentence_tokens)
+Tokens = tuple[set[str], set[str]]
+
+
+def _cjk(token: str) -> bool:
+    return bool(token) and "\u3400" <= token[0] <= "\u9fff"
+
+
+def content_tokens(text: str) -> Tokens:
+    """A sentence's content: (words, numbers and CJK bigrams without function characters;
+    CJK characters other than function characters)."""
+    words = {
+        t for t in keyword_tokens(text, drop_stopwords=True)
+        if not (_cjk(t) and (len(t) == 1 or t[0] in ZH_STOP_CHARS or t[1] in ZH_STOP_CHARS))
+    }
+    return words, {c for c in fold(text) if _cjk(c) and c not in ZH_STOP_CHARS}
+
+
+def passage_tokens(text: str) -> Tokens:
+    return set(keyword_tokens(text)), {c for c in fold(text) if _cjk(c)}
+
+
+def _lexical(sentence: Tokens, passage: Tokens) -> float:
+    """Mean of the shares of the sentence's words and of its CJK characters found in the passage."""
+    parts = [len(mine & theirs) / len(mine) for mine, theirs in zip(sentence, passage) if mine]
+    return sum(parts) / len(parts) if parts else 0.0
 
 
 def split_answer(text: str) -> list[tuple[str, list[int]]]:
@@ -54,10 +78,10 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
 
 def best_quote(sentence: str, passage_text: str) -> str:
     """The passage sentence sharing the most content with ``sentence``."""
-    stoks = set(keyword_tokens(sentence, drop_stopwords=True))
+    stoks = content_tokens(sentence)
     best, best_score = passage_text, -1.0
     for cand in split_sentences(passage_text):
-        score = _lexical(stoks, set(keyword_tokens(cand)))
+        score = _lexical(stoks, passage_tokens(cand))
         if score > best_score:
             best, best_score = cand, score
     return best
@@ -74,19 +98,22 @@ def attach_citations(
     from .retrieval import rescale_dense
 
     sentences = split_answer(text)
-    ptokens = [set(keyword_tokens(p.text)) for p in passages]
+    ptokens = [passage_tokens(p.text) for p in passages]
+    if not passages:
+        return text, [], [SentenceSupport(sentence, [], 0.0) for sentence, _ in sentences]
     parts: list[str] = []
     citations: dict[int, Citation] = {}
     supports: list[SentenceSupport] = []
     for si, (sentence, model_numbers) in enumerate(sentences):
-        stoks = set(keyword_tokens(sentence, drop_stopwords=True))
+        stoks = content_tokens(sentence)
         scores = []
         for pi in range(len(passages)):
-            score = _lexical(stoks, ptokens[pi])
+            lexical = _lexical(stoks, ptokens[pi])
+            score = lexical
             if sentence_vectors is not None and passage_vectors is not None:
                 cos = float(np.dot(sentence_vectors[si], passage_vectors[pi]))
-                score = LEXICAL_WEIGHT * score + (1 - LEXICAL_WEIGHT) * rescale_dense(cos)
-            scores.append(score)
+                score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * rescale_dense(cos)
+            scores.append(score if lexical >= MIN_LEXICAL else 0.0)
         chosen = [n for n in dict.fromkeys(model_numbers) if 1 <= n <= len(passages) and scores[n - 1] >= KEEP_MODEL_MARKER]
         if not chosen and scores:
             best = int(np.argmax(scores))
@@ -102,4 +129,4 @@ def attach_citations(
     return joiner.join(parts), [citations[n] for n in sorted(citations)], supports
 
 
-__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "split_answer"]
+__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "content_tokens", "split_answer"]

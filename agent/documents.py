@@ -25,9 +25,13 @@ _FRONT_KEYS = {"title", "author", "date_written", "kind", "licence", "origin", "
 
 @dataclass(frozen=True)
 class Section:
+    """A part of a document. ``label`` is a scholar's locator within the work (a chapter number such as
+    "81", a heading such as "靜夜思"); without one, the locator is "§number"."""
+
     number: int
     heading: str
     text: str
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,22 @@ class Document:
     language: str = "en"
     cite_as: str = ""
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    url: str = ""
+    retrieved: str = ""
 
     @property
     def citation_name(self) -> str:
         return self.cite_as or self.title
+
+    def locator(self, section: Section) -> str:
+        """How a citation names this section: "Suetonius, Divus Julius 81", "全唐詩·靜夜思", "team biography §3"."""
+        name = self.citation_name
+        if section.label:
+            if section.label.isdigit():
+                return f"{name} {section.label}"
+            sep = "·" if any("\u4e00" <= c <= "\u9fff" for c in name) else ", "
+            return f"{name}{sep}{section.label}"
+        return f"{name} §{section.number}" if len(self.sections) > 1 else name
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:

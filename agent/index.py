@@ -7,7 +7,6 @@ decides its content, so a stale or mismatched index is detected, never used.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,13 +19,13 @@ import numpy as np
 from . import __version__
 from .chunking import SEPARATORS, Chunk, chunk_documents
 from .config import Settings
-from .documents import load_documents
+from .corpus import figure_documents, sources_state
 from .embeddings import Embedder, embedder_id
 from .errors import IndexError_
-from .figures import FIGURE_FILE, Figure
+from .figures import Figure
 from .textutil import keyword_tokens
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KEYWORD_TOKENIZER = "cjk-bigram+latin-stem-v2"
 MANIFEST = "manifest.json"
 
@@ -42,15 +41,6 @@ class FigureIndex:
 
     def __len__(self) -> int:
         return len(self.chunks)
-
-
-def _sources_state(figure: Figure) -> dict[str, str]:
-    from .documents import source_files
-
-    state = {FIGURE_FILE: hashlib.sha256((figure.root / FIGURE_FILE).read_bytes()).hexdigest()}
-    for path in source_files(figure.sources_dir):
-        state[f"sources/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return state
 
 
 def expected_settings(settings: Settings) -> dict:
@@ -93,7 +83,7 @@ def index_state(figure: Figure, settings: Settings) -> str:
     expected = expected_settings(settings)
     if any(manifest.get(k) != v for k, v in expected.items()):
         return "settings-mismatch"
-    if manifest.get("sources") != _sources_state(figure) or any(manifest.get(k) != v for k, v in expected_build().items()):
+    if manifest.get("sources") != sources_state(figure) or any(manifest.get(k) != v for k, v in expected_build().items()):
         return "stale"
     return "ok"
 
@@ -114,8 +104,8 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
 
     if embedder.id != embedder_id(settings.embedding):
         raise IndexError_(f"embedder {embedder.id!r} does not match the configured {embedder_id(settings.embedding)!r}")
-    docs = load_documents(figure.sources_dir)
-    sources = _sources_state(figure)
+    docs = figure_documents(figure)
+    sources = sources_state(figure)
     chunks = chunk_documents(docs, settings.chunking)
     texts = [c.text for c in chunks]
     vectors = _embed_with_progress(embedder, texts, settings.embedding.batch_size, progress, figure.id)

@@ -8,6 +8,7 @@ floor and a ceiling calibrated for the embedder.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -52,20 +53,54 @@ def name_terms(figure: Figure) -> set[str]:
     return out
 
 
-def coverage(terms: set[str], chars: set[str], passage_text: str) -> float:
-    """Share of the question's content terms present in the passage (CJK characters count half)."""
+class TermWeights:
+    """Inverse document frequencies of keyword terms and CJK characters over a figure's chunks.
+
+    Coverage is weighted by them, so a passage that shares only common words with the question
+    (多少, 一, number) covers little of it, and a term the corpus never uses (手机) weighs most.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.n = len(texts)
+        self.terms: dict[str, int] = {}
+        self.chars: dict[str, int] = {}
+        for text in texts:
+            for tok in set(keyword_tokens(text)):
+                self.terms[tok] = self.terms.get(tok, 0) + 1
+            for ch in {c for c in fold(text) if _is_cjk(c)}:
+                self.chars[ch] = self.chars.get(ch, 0) + 1
+
+    def idf(self, df: int) -> float:
+        """Unseen counts as seen once, so one unknown word cannot outweigh the rest of a question."""
+        return math.log((self.n + 1) / (max(df, 1) + 0.5))
+
+    def term(self, tok: str) -> float:
+        return self.idf(self.terms.get(tok, 0))
+
+    def char(self, ch: str) -> float:
+        return self.idf(self.chars.get(ch, 0))
+
+
+def coverage(terms: set[str], chars: set[str], passage_text: str, weights: TermWeights | None = None) -> float:
+    """Share of the question's content present in the passage, weighted by rarity when weights are given.
+
+    Chinese is measured by characters (bigrams of unsegmented text are mostly word boundaries,
+    which would weigh as rare terms); other languages by stemmed words. With both present, the
+    two shares are averaged.
+    """
     tokens = set(keyword_tokens(passage_text))
     folded = fold(passage_text)
-    parts, weights = [], []
-    if terms:
-        parts.append(len(terms & tokens) / len(terms))
-        weights.append(1.0)
+    tw = weights.term if weights else (lambda _t: 1.0)
+    cw = weights.char if weights else (lambda _c: 1.0)
+    words = {t for t in terms if not _is_cjk(t)}
+    parts = []
+    if words:
+        total = sum(tw(t) for t in words)
+        parts.append(sum(tw(t) for t in words if t in tokens) / total if total else 0.0)
     if chars:
-        parts.append(sum(1 for c in chars if c in folded) / len(chars))
-        weights.append(1.0)
-    if not parts:
-        return 0.0
-    return sum(p * w for p, w in zip(parts, weights)) / sum(weights)
+        total = sum(cw(c) for c in chars)
+        parts.append(sum(cw(c) for c in chars if c in folded) / total if total else 0.0)
+    return sum(parts) / len(parts) if parts else 0.0
 
 
 def rescale_dense(cos: float) -> float:
@@ -79,6 +114,13 @@ class HybridRetriever:
         self.figure = figure
         self.settings = settings
         self._names = name_terms(figure)
+        self._weights: TermWeights | None = None
+
+    @property
+    def weights(self) -> TermWeights:
+        if self._weights is None:
+            self._weights = TermWeights([c.text for c in self.index.chunks])
+        return self._weights
 
     def _dense(self, qvec: np.ndarray, n: int) -> list[int]:
         _, ids = self.index.dense.search(qvec.reshape(1, -1), min(n, len(self.index)))
@@ -109,7 +151,7 @@ class HybridRetriever:
         for idx, score in sorted(fused.items(), key=lambda kv: -kv[1])[:k]:
             chunk = self.index.chunks[idx]
             cos = float(np.dot(self.index.dense.reconstruct(idx), qvec))
-            relevance = COVERAGE_WEIGHT * coverage(terms, chars, chunk.text) + (1 - COVERAGE_WEIGHT) * rescale_dense(cos)
+            relevance = COVERAGE_WEIGHT * coverage(terms, chars, chunk.text, self.weights) + (1 - COVERAGE_WEIGHT) * rescale_dense(cos)
             out.append(
                 Passage(
                     id=chunk.id,
@@ -157,4 +199,4 @@ def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None) -
     return FigureRetriever(hybrid=retriever, k=k)
 
 
-__all__ = ["HybridRetriever", "content_terms", "coverage", "make_langchain_retriever"]
+__all__ = ["HybridRetriever", "TermWeights", "content_terms", "coverage", "make_langchain_retriever"]

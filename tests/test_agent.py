@@ -41,7 +41,7 @@ def test_prompt_is_in_character_and_in_question_language(settings, embedder):
 
 def test_simplified_question_gets_simplified_answer(settings, embedder):
     llm = ScriptedChatModel(["我於天寶元年到達長安。[1]"])
-    ans = _agent(settings, embedder, llm).ask("你何时到达长安？")
+    ans = _agent(settings, embedder, llm).ask("你何时入长安？")
     assert "天宝" in ans.text and "长安" in ans.text
 
 

@@ -1,0 +1,84 @@
+"""A figure's documents: its team-written ``sources/*.md`` plus the real sources in ``sources.toml``."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .documents import Document, load_documents, source_files
+from .errors import CorpusError
+from .figures import FIGURE_FILE, Figure
+from .loaders import SourceSpec, load_source
+
+log = logging.getLogger(__name__)
+SOURCES_FILE = "sources.toml"
+
+
+def read_specs(figure: Figure) -> list[SourceSpec]:
+    path = figure.root / SOURCES_FILE
+    if not path.is_file():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: not valid TOML: {exc}") from None
+    specs = []
+    for i, entry in enumerate(data.get("source", []), start=1):
+        try:
+            spec = SourceSpec.model_validate(entry)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise CorpusError(f"{path}: source {i}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        if not spec.path:
+            raise CorpusError(f"{path}: source {i} has no path", hint="URLs are fetched by 'agent ingest', which records the stored file's path")
+        specs.append(spec)
+    return specs
+
+
+def resolve(figure: Figure, spec: SourceSpec) -> Path:
+    """A relative path is looked up in the figure folder, then beside the corpora folder (the repo root)."""
+    path = Path(spec.path).expanduser()
+    if path.is_absolute():
+        return path
+    for base in (figure.root, figure.root.parent.parent):
+        if (base / path).exists():
+            return (base / path).resolve()
+    return (figure.root / path).resolve()
+
+
+def figure_documents(figure: Figure) -> list[Document]:
+    docs: list[Document] = load_documents(figure.sources_dir) if source_files(figure.sources_dir) else []
+    for spec in read_specs(figure):
+        path = resolve(figure, spec)
+        if not path.is_file():
+            if spec.optional:
+                log.warning("%s: optional source %s is absent; skipped", figure.id, spec.path)
+                continue
+            raise CorpusError(f"{figure.root / SOURCES_FILE}: source file not found: {path}")
+        docs.extend(load_source(spec, path))
+    if not docs:
+        raise CorpusError(f"{figure.root}: no sources", hint="add files to sources/ or entries to sources.toml")
+    return docs
+
+
+def sources_state(figure: Figure) -> dict[str, str]:
+    """What the index content depends on: hashes of figure.toml, sources/*, sources.toml and each file it names."""
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    state = {FIGURE_FILE: digest(figure.root / FIGURE_FILE)}
+    for path in source_files(figure.sources_dir):
+        state[f"sources/{path.name}"] = digest(path)
+    if (figure.root / SOURCES_FILE).is_file():
+        state[SOURCES_FILE] = digest(figure.root / SOURCES_FILE)
+        for spec in read_specs(figure):
+            path = resolve(figure, spec)
+            state[f"source:{spec.path}"] = digest(path) if path.is_file() else "absent"
+    return state
+
+
+__all__ = ["SOURCES_FILE", "figure_documents", "read_specs", "resolve", "sources_state"]

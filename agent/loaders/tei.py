@@ -1,0 +1,80 @@
+"""TEI XML (Perseus and similar): body text by div, chapter numbers kept as locators.
+
+Notes, apparatus, bibliographic and editorial elements are left out.  The
+chapter level is the deepest division marked as a chapter (``subtype`` or
+``type`` "chapter"), else the first level of numbered divisions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..documents import Section
+from ..errors import CorpusError
+from ..textutil import detect_language
+from . import SourceSpec, doc_id_for, make_document
+
+_SKIP = {"note", "app", "rdg", "bibl", "ref", "fw", "pb", "lb", "milestone", "head", "figure", "sic", "del", "orig"}
+_DIV = re.compile(r"^div\d?$")
+
+
+def _local(tag) -> str:
+    return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
+
+
+def _text(el) -> str:
+    """The element's text without skipped elements, but keeping the text that follows them (their tails)."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if _local(node.tag) in _SKIP:
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return " ".join(" ".join(parts).split())
+
+
+def _is_chapter(el) -> bool:
+    return _DIV.match(_local(el.tag)) is not None and "chapter" in (el.get("subtype", "") + el.get("type", "")).lower()
+
+
+def load_tei(spec: SourceSpec, path: Path, raw: bytes):
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(raw, etree.XMLParser(resolve_entities=True, no_network=True, recover=False, huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        # Perseus files use HTML entities such as &aelig; that need the recovering parser.
+        try:
+            root = etree.fromstring(raw, etree.XMLParser(recover=True, no_network=True, huge_tree=True))
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            raise CorpusError(f"{path}: not well-formed XML ({exc})") from None
+    body = next((el for el in root.iter() if _local(el.tag) == "body"), None)
+    if body is None:
+        raise CorpusError(f"{path}: TEI file has no <body>", hint="give a TEI text with a <text><body>")
+    chapters = [el for el in body.iter() if _is_chapter(el)]
+    if not chapters:
+        chapters = [el for el in body if _DIV.match(_local(el.tag)) and el.get("n")]
+        nested = [c for c in chapters if any(_DIV.match(_local(g.tag)) and g.get("n") for g in c)]
+        if nested and len(chapters) == 1:
+            chapters = [g for g in chapters[0] if _DIV.match(_local(g.tag)) and g.get("n")]
+    if chapters:
+        sections = [Section(i + 1, f"{el.get('n')}", _text(el), el.get("n", "")) for i, el in enumerate(chapters)]
+    else:
+        sections = [Section(1, "", _text(body), "")]
+    if not any(s.text for s in sections):
+        raise CorpusError(f"{path}: the TEI body has no text")
+    title_el = next((el for el in root.iter() if _local(el.tag) == "title"), None)
+    title = spec.title or (" ".join((title_el.text or "").split()) if title_el is not None else path.stem)
+    sample = " ".join(s.text for s in sections[:3])[:5000]
+    language = spec.language or detect_language(sample)
+    return make_document(spec, path, raw, sections, doc_id=doc_id_for(path), title=title, language=language)
