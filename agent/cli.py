@@ -142,6 +142,79 @@ def batch(questions: Path, output: Path, settings) -> None:
     )
 
 
+def source_options(func):
+    """How to read and cite the given sources; shared by 'figure add' and 'ingest'."""
+    options = [
+        click.option("--title", help="Title of the source (default: from the file)."),
+        click.option("--cite-as", "cite_as", help='How citations name it, e.g. "Plutarch, Poplicola".'),
+        click.option("--kind", type=click.Choice(["primary", "secondary", "team-written"]), default="primary", show_default=True),
+        click.option("--section", help="HTML: keep only the part under this heading (one Life out of a book)."),
+        click.option("--author", "author_filter", help="Poems JSON: keep only this author's poems."),
+        click.option("--language", type=click.Choice(["zh", "en"]), help="Language of the text (default: detected)."),
+        click.option("--format", "fmt", type=click.Choice(["text", "html", "tei", "poems-json"]), help="Default: from the suffix."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _source_options(title, cite_as, kind, section, author_filter, language, fmt):
+    from .admin import SourceOptions
+
+    return SourceOptions(title=title, cite_as=cite_as, kind=kind, section=section, author_filter=author_filter,
+                         language=language, format=fmt)
+
+
+def _build_and_report(figure, settings) -> None:
+    from .embeddings import make_embedder
+    from .index import build_index
+
+    built = build_index(figure, settings, make_embedder(settings.embedding, settings.models_dir), progress=True)
+    sources = sorted({c.source_title for c in built.chunks})
+    click.echo(f"{figure.id}: {len(built)} passages from {len(sources)} document(s) -> {built.path}")
+    click.echo(f"ask it: agent ask {figure.id} \"...\"")
+
+
+@main.group()
+def figure() -> None:
+    """Create figures from your own sources."""
+
+
+@figure.command("add")
+@click.argument("figure_id", metavar="ID")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--name", "name_en", help="Name in English (or the figure's main name).")
+@click.option("--name-zh", "name_zh", help="Name in Chinese.")
+@click.option("--born", help='Birth year: 1037, "c. 701", "509 BC".')
+@click.option("--died", help="Death year (the default knowledge cutoff).")
+@click.option("--era", default="", help="Era or dynasty, e.g. 宋 Song dynasty.")
+@click.option("--force", is_flag=True, help="Replace a figure that already exists.")
+@source_options
+@settings_options
+def figure_add(figure_id, sources, name_en, name_zh, born, died, era, force, settings, **source_opts) -> None:
+    """Create figure ID from SOURCES (files or http(s) URLs) and build its index."""
+    from .admin import add_figure
+
+    names = {k: v for k, v in (("en", name_en), ("zh", name_zh)) if v}
+    fig = add_figure(settings, figure_id, names=names, sources=list(sources), options=_source_options(**source_opts),
+                     born=born, died=died, era=era, force=force)
+    click.echo(f"created {fig.id} ({fig.display_name}) at {fig.root}")
+    _build_and_report(fig, settings)
+
+
+@main.command()
+@click.argument("figure_id", metavar="ID")
+@click.argument("sources", nargs=-1, required=True)
+@source_options
+@settings_options
+def ingest(figure_id, sources, settings, **source_opts) -> None:
+    """Add SOURCES (files or http(s) URLs) to figure ID and rebuild its index."""
+    from .admin import ingest as ingest_sources
+
+    fig = ingest_sources(settings, figure_id, list(sources), _source_options(**source_opts))
+    _build_and_report(fig, settings)
+
+
 @main.group()
 def index() -> None:
     """Build and inspect figure indexes."""

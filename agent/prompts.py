@@ -93,3 +93,9 @@ __all__ = [
     "USER",
     "check_template",
 ]
+
+# The voice of a figure added with `agent figure add` until its figure.toml is edited.
+DEFAULT_VOICE = {
+    "zh": "以第一人稱說話，語氣平實莊重，只依史料作答，史料未載之事便直說不知。",
+    "en": "Speaks in the first person, plainly and with dignity, only from the records, and says so when they are silent.",
+}

@@ -14,16 +14,22 @@ _PG_START = re.compile(r"^\*\*\*\s*START OF (?:THE|THIS) PROJECT GUTENBERG.*$", 
 _PG_END = re.compile(r"^\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
 _MD_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_FRONT_MATTER = re.compile(r"\A\+\+\+\n(?:.*?\n)?\+\+\+\n", re.S)
 _SIGNATURE = re.compile(r"^(?:A\.|ABRAHAM)\s+LINCOLN\.?$")
 _ZH_PUNCT = set("，。、；：？！「」『』（）《》“”")
 
 
 def decode(raw: bytes, path: Path) -> str:
     """Decode bytes, detecting the encoding; a file that decodes as nothing sensible is named in the error."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+    bom = "UTF-8" if raw.startswith(b"\xef\xbb\xbf") else None
+    bom = "UTF-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else bom
+    if bom:
+        skip = 3 if bom == "UTF-8" else 0
+        try:
+            return raw[skip:].decode("utf-8" if bom == "UTF-8" else "utf-16")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{path}: starts with a {bom} byte-order mark but is not valid {bom} "
+                              f"({exc.reason} at byte {exc.start + skip})", hint="save the file as UTF-8") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -123,7 +129,10 @@ def _caps_sections(text: str) -> list[Section]:
 
 
 def load_text(spec: SourceSpec, path: Path, raw: bytes):
-    text = strip_gutenberg(decode(raw, path).replace("\r\n", "\n"))
+    text = decode(raw, path).replace("\r\n", "\n")
+    if not text.strip():
+        raise CorpusError(f"{path}: file is empty", hint="remove it or give a file with text")
+    text = _FRONT_MATTER.sub("", strip_gutenberg(text), count=1)
     if not text.strip():
         raise CorpusError(f"{path}: no text after removing the Project Gutenberg header and licence")
     language = spec.language or detect_language(text[:5000])
