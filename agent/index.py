@@ -143,14 +143,23 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
 
 
 def _embed_with_progress(embedder: Embedder, texts: list[str], batch: int, progress: bool, label: str) -> np.ndarray:
+    """Embed in order of length (less padding per batch), then restore the original order."""
     from tqdm import tqdm
 
-    parts = []
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    group = max(batch, 8 * batch)
+    out: np.ndarray | None = None
     with tqdm(total=len(texts), desc=f"indexing {label}", unit="chunk", disable=not progress, leave=False) as bar:
-        for start in range(0, len(texts), batch):
-            parts.append(embedder.embed_documents(texts[start : start + batch]))
-            bar.update(min(batch, len(texts) - start))
-    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+        for start in range(0, len(order), group):
+            ids = order[start : start + group]
+            vectors = embedder.embed_documents([texts[i] for i in ids])
+            if out is None:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[ids] = vectors
+            bar.update(len(ids))
+    if out is None:
+        raise IndexError_("nothing to index: the sources produced no passages")
+    return np.ascontiguousarray(out)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:

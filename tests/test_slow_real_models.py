@@ -18,13 +18,12 @@ ERA_742 = re.compile(r"742|天[寶宝]元年|天[寶宝]初")
 
 
 @pytest.fixture(scope="module")
-def li_bai(tmp_path_factory):
+def li_bai():
+    """The default settings, as a user gets them: the index is built once (or reused) where
+    `agent ask` keeps it, so this module and README command 1 share it."""
     from agent import load_agent
-    from agent.config import load_settings
 
-    settings = load_settings()
-    settings = settings.model_copy(update={"index_dir": tmp_path_factory.mktemp("indexes")})
-    return load_agent("li-bai", settings)
+    return load_agent("li-bai")
 
 
 def test_when_did_you_enter_changan(li_bai):
@@ -56,3 +55,34 @@ def test_cli_ask_json(tmp_path, monkeypatch):
     ans = json.loads(out.stdout)
     assert re.search(r"742|天[寶宝]元年", ans["text"])
     assert ans["citations"]
+
+
+def test_caesar_date_question_cites_suetonius_chapter():
+    from agent import load_agent
+
+    from .conftest import shared_path
+
+    shared_path("sources", "en", "suetonius")
+    ans = load_agent("julius-caesar").ask("On what day were you killed?")
+    assert not ans.abstained, ans.text
+    assert re.search(r"Ides of March|15 March|March 15", ans.text), ans.text
+    assert any(re.search(r"Suetonius, Divus Julius 8\d|team biography", c.locator) for c in ans.citations), ans.to_json()
+
+
+def test_figure_add_from_one_dynastic_biography(tmp_path, monkeypatch):
+    """One command makes a working figure. A fresh AGENT_HOME: the model is assembled and the
+    embedder converted again there (about 10 s), so the user's own home is not touched."""
+    from .conftest import shared_path
+
+    bio = shared_path("sources", "zh", "dynastic_bios", "10101.txt")
+    monkeypatch.setenv("AGENT_HOME", str(tmp_path / "home"))
+    out = CliRunner().invoke(
+        main,
+        ["figure", "add", "pang-anshi", "--name", "Pang Anshi", "--name-zh", "龐安時", "--cite-as", "宋史·方技傳·龐安時", str(bio)],
+    )
+    assert out.exit_code == 0, out.output
+    out = CliRunner().invoke(main, ["ask", "pang-anshi", "你的字是什么？", "--json"])
+    ans = json.loads(out.stdout)
+    assert not ans["abstained"], ans["text"]
+    assert "安常" in ans["text"]
+    assert ans["citations"] and ans["citations"][0]["locator"] == "宋史·方技傳·龐安時"

@@ -21,6 +21,7 @@ HEADINGS = ["h1", "h2", "h3", "h4"]
 _DROP = ["script", "style", "nav", "header", "footer", "noscript", "form", "iframe", "svg"]
 _ROMAN = re.compile(r"^\s*([IVXLC]{1,7})\.\s+")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def roman_to_int(numeral: str) -> int:
@@ -112,7 +113,7 @@ def _body_text_blocks(soup) -> list[tuple[str, str]]:
 def load_html(spec: SourceSpec, path: Path, raw: bytes):
     from bs4 import BeautifulSoup
 
-    html = decode(raw, path)
+    html = _decode_html(raw, path)
     soup = BeautifulSoup(html, "lxml")
     title = spec.title or (soup.title.get_text(" ", strip=True) if soup.title else path.stem)
     _clean(soup)
@@ -131,6 +132,22 @@ def load_html(spec: SourceSpec, path: Path, raw: bytes):
     language = spec.language or detect_language(text_sample)
     return make_document(spec, path, raw, sections, doc_id=doc_id_for(path, spec.section or ""), title=title,
                          language=language)
+
+
+def _decode_html(raw: bytes, path: Path) -> str:
+    """UTF-8, UTF-16, GB18030 or Big5 as for text; else the charset the page declares (older Project Gutenberg
+    HTML is ISO-8859-1 and says so in its <meta>)."""
+    try:
+        return decode(raw, path)
+    except CorpusError:
+        m = _CHARSET.search(raw[:4096])
+        if not m:
+            raise
+        try:
+            return raw.decode(m.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            raise CorpusError(f"{path}: cannot decode the text as UTF-8, UTF-16, GB18030, Big5 or its declared "
+                              f"charset {m.group(1).decode('ascii')!r}", hint="save the file as UTF-8") from None
 
 
 def _drop_gutenberg_preamble(soup) -> None:
