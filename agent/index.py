@@ -25,7 +25,7 @@ from .errors import IndexError_
 from .figures import Figure
 from .textutil import keyword_tokens
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 KEYWORD_TOKENIZER = "cjk-bigram+latin-stem-v2"
 MANIFEST = "manifest.json"
 
