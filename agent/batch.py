@@ -38,14 +38,19 @@ def _file_kind(path: Path) -> str:
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
 
 
-def read_questions(path: Path) -> Iterator[Question | BadLine]:
-    """Yield questions, and a BadLine (with its line number) for each line that cannot be used."""
+def read_question_text(path: Path) -> str:
+    """The text of a question file, or a one-line InputError naming it."""
     if not path.is_file():
         raise InputError(f"question file not found: {path}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text", hint="save the question file as UTF-8") from None
+
+
+def read_questions(path: Path) -> Iterator[Question | BadLine]:
+    """Yield questions, and a BadLine (with its line number) for each line that cannot be used."""
+    text = read_question_text(path)
     if _file_kind(path) == "csv":
         yield from _read_csv(path, text)
     else:

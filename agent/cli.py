@@ -142,6 +142,30 @@ def batch(questions: Path, output: Path, settings) -> None:
     )
 
 
+@main.command("eval", short_help="Score answers to eval question files; resumable.")
+@click.argument("questions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--mode", type=click.Choice(["model-only", "rag", "guarded"]), default="rag", show_default=True,
+              help="model-only: no retrieval; guarded: rag for now (the guard is not built yet).")
+@click.option("-o", "--output-dir", "out_dir", type=click.Path(path_type=Path),
+              help="Run folder (default: eval/runs/<mode>-<time>); an existing one is resumed.")
+@settings_options
+def eval_(questions: tuple[Path, ...], mode: str, out_dir: Path | None, settings) -> None:
+    """Ask and score every question in QUESTIONS (eval JSONL files); write answers and metrics to a run folder."""
+    import time
+
+    from .core import AgentPool
+    from .evaluation import metrics_markdown, run_eval
+
+    out_dir = out_dir or Path("eval", "runs", f"{mode}-{time.strftime('%Y%m%d-%H%M%S')}")
+    result = run_eval(
+        questions, AgentPool(settings, progress=True), mode=mode, out_dir=out_dir, progress=True,
+        on_failure=lambda q, exc: click.echo(f"{q.id}: failed: {exc}", err=True),
+    )
+    click.echo(metrics_markdown(result["metrics"]), nl=False)
+    click.echo(f"{result['answered']} answered, {result['skipped']} already answered, "
+               f"{len(result['failed'])} failed -> {out_dir}")
+
+
 def source_options(func):
     """How to read and cite the given sources; shared by 'figure add' and 'ingest'."""
     options = [

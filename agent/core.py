@@ -107,7 +107,8 @@ class Agent:
             return answer
         answer.passages = relevant
         messages = self._messages(question, lang, relevant)
-        generation = llm.generate(messages, on_token=on_token)
+        stream = (lambda token: on_token(self._script(token, question))) if on_token else None
+        generation = llm.generate(messages, on_token=stream)
         raw = self._script(generation.text.strip(), question)
         if raw and not _is_cannot_answer(raw, lang):
             answer.text, answer.citations, _ = self._cite(raw, relevant)
@@ -117,6 +118,23 @@ class Agent:
             answer.abstained, answer.abstain_reason = True, "not_in_sources"
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
         answer.timings.total = round(time.perf_counter() - start, 4)
+        return answer
+
+    def ask_model_only(self, question: str) -> Answer:
+        """The model alone, in character, with no retrieval (the eval baseline): no passages, no citations."""
+        question = _check_question(question)
+        llm = self.llm
+        start = time.perf_counter()
+        lang = prompts.language_key(detect_language(question))
+        system = prompts.MODEL_ONLY_SYSTEM[lang].format(
+            name=self.figure.name(lang), life=self.figure.life, era=self.figure.era, voice=self.figure.voice_for(lang)
+        )
+        generation = llm.generate([Message("system", system), Message("user", question)])
+        answer = Answer(figure=self.figure.id, question=question, text=self._script(generation.text.strip(), question),
+                        language=lang, model=ModelInfo(file=llm.model_file.name, sha256=llm.model_file.sha256))
+        first = generation.first_token_s
+        answer.timings = Timings(first_token=None if first is None else round(first, 4),
+                                 total=round(time.perf_counter() - start, 4))
         return answer
 
     # -- steps ---------------------------------------------------------------------

@@ -48,6 +48,19 @@ SYSTEM = {
     ),
 }
 
+# The baseline `agent eval --mode model-only` measures the sources against: in character, no passages.
+MODEL_ONLY_SYSTEM = {
+    "zh": (
+        "你是{name}（{life}），{era}。{voice}\n"
+        "一位後世之人正在向你發問。以第一人稱「我」回答，語氣合乎你的身份，簡短作答，二至四句。"
+    ),
+    "en": (
+        "You are {name} ({life}), {era}. {voice}\n"
+        "Someone from a later age is asking you questions. Answer in the first person (\"I\"), in English, "
+        "in your own voice. Keep it short: two to four sentences."
+    ),
+}
+
 USER = {
     "zh": "史料：\n{passages}\n\n問題：{question}",
     "en": "Passages:\n{passages}\n\nQuestion: {question}",
@@ -59,6 +72,7 @@ SCRIPT_NAME = {"simplified": "簡體", "traditional": "繁體"}
 
 PLACEHOLDERS = {
     "SYSTEM": {"name", "life", "era", "voice", "script"},
+    "MODEL_ONLY_SYSTEM": {"name", "life", "era", "voice"},
     "USER": {"passages", "question"},
     "PASSAGE": {"n", "locator", "text"},
 }
@@ -88,6 +102,7 @@ __all__ = [
     "ABSTAIN_NOT_IN_SOURCES",
     "CANNOT_ANSWER",
     "CANNOT_ANSWER_MARKERS",
+    "MODEL_ONLY_SYSTEM",
     "PASSAGE",
     "SYSTEM",
     "USER",

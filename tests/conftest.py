@@ -115,6 +115,29 @@ def scripted() -> ScriptedChatModel:
     return ScriptedChatModel()
 
 
+@pytest.fixture
+def tiny_model_home(tmp_path, corpora, tiny_gguf, monkeypatch):
+    """An AGENT_HOME whose config uses the test figure, the hashing embedder and the tiny GGUF,
+    with a grammar that forces the model to say ``answer``: the real llama.cpp path, exact output."""
+
+    def make(answer: str) -> Path:
+        home = tmp_path / "home"
+        home.mkdir(exist_ok=True)
+        grammar = 'root ::= "' + answer.replace('"', '\\"') + '"'
+        (home / "config.toml").write_text(
+            f"corpora_dirs = ['{corpora}']\nindex_dir = '{tmp_path / 'idx'}'\n"
+            "[embedding]\nmodel = 'test-hash-embedder'\n"
+            f"[generation]\nmodel = '{tiny_gguf}'\nn_ctx = 2048\nmax_tokens = 64\ngrammar = \'\'\'{grammar}\'\'\'\n",
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("AGENT_HOME", str(home))
+        monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
+        monkeypatch.setattr("agent.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
+        return home
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def tiny_gguf(tmp_path_factory) -> Path:
     from .tiny_gguf import write_tiny_gguf

@@ -14,20 +14,8 @@ ANSWER = "我於天寶元年即742年到達長安，得見皇帝。[1]"
 
 
 @pytest.fixture
-def home(tmp_path, corpora, tiny_gguf, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    grammar = 'root ::= "' + ANSWER.replace('"', '\\"') + '"'
-    (home / "config.toml").write_text(
-        f"corpora_dirs = ['{corpora}']\nindex_dir = '{tmp_path / 'idx'}'\n"
-        "[embedding]\nmodel = 'test-hash-embedder'\n"
-        f"[generation]\nmodel = '{tiny_gguf}'\nn_ctx = 2048\nmax_tokens = 64\ngrammar = '''{grammar}'''\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("AGENT_HOME", str(home))
-    monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
-    monkeypatch.setattr("agent.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
-    return home
+def home(tiny_model_home):
+    return tiny_model_home(ANSWER)
 
 
 def run(*args, input=None):

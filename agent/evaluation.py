@@ -1,0 +1,345 @@
+"""Evaluation: read gold question files, ask every question, score each answer, summarise per figure.
+
+A run folder holds ``answers.jsonl`` (per question its flat scores and the whole Answer, forced to disk
+as it goes; a rerun skips ids already there), ``metrics.md``, ``metrics.csv`` and ``run.json`` (mode, model
+file and sha256, embedder id, git commit). Modes: ``rag`` is ``Agent.ask``; ``model-only`` is
+``Agent.ask_model_only`` (in character, no retrieval); ``guarded`` is the same as ``rag`` for now -- the
+truthfulness guard is a later issue.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .answer import Answer, Passage
+from .batch import answered_ids, read_question_text
+from .errors import AgentError, InputError
+from .textutil import detect_language, fold
+
+KINDS = ("answerable", "unanswerable", "after_death", "injection")
+MODES = ("model-only", "rag", "guarded")
+GUARD_NOTE = "the truthfulness guard is not implemented yet; guarded runs the rag pipeline"
+
+
+@dataclass
+class EvalQuestion:
+    id: str
+    figure: str
+    question: str
+    lang: str
+    kind: str
+    answers: list[str] = field(default_factory=list)
+    years: list[tuple[int, int]] = field(default_factory=list)  # inclusive ranges; a single year is (y, y)
+    passages: list[str] = field(default_factory=list)
+
+
+def read_eval_questions(path: Path) -> list[EvalQuestion]:
+    """Questions of one JSONL file (format: corpora/FORMAT.md); any bad line raises ``path:line: why``."""
+    path = Path(path)
+    text = read_question_text(path)
+    out: list[EvalQuestion] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                out.append(_question(line))
+            except ValueError as exc:
+                raise InputError(f"{path}:{number}: {exc}") from None
+    return out
+
+
+def _question(line: str) -> EvalQuestion:
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg})") from None
+    if not isinstance(rec, dict):
+        raise ValueError("expected a JSON object")
+    for key in ("id", "figure", "question", "lang", "kind"):
+        if not isinstance(rec.get(key), str) or not rec[key].strip():
+            raise ValueError(f"missing {key} (a non-empty string)")
+    if rec["lang"] not in ("zh", "en"):
+        raise ValueError(f"lang {rec['lang']!r} is not zh or en")
+    if rec["kind"] not in KINDS:
+        raise ValueError(f"unknown kind {rec['kind']!r}; expected one of {', '.join(KINDS)}")
+    for key in ("answers", "passages"):
+        value = rec.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValueError(f"{key} must be a list of non-empty strings")
+    years = rec.get("years", [])
+    if not isinstance(years, list) or not all(_is_year(y) for y in years):
+        raise ValueError("years must be a list of integers or [start, end] ranges")
+    return EvalQuestion(
+        rec["id"].strip(), rec["figure"].strip(), rec["question"].strip(), rec["lang"], rec["kind"],
+        list(rec.get("answers", [])), [(y, y) if isinstance(y, int) else (y[0], y[1]) for y in years],
+        list(rec.get("passages", [])),
+    )
+
+
+def _is_year(y: object) -> bool:
+    return type(y) is int or (isinstance(y, list) and len(y) == 2 and all(type(v) is int for v in y) and y[0] <= y[1])
+
+
+# -- scoring --------------------------------------------------------------------------
+
+_NUM = r"(?<!\d)(?<![\d][.,:])(?<![\[§#])(?P<num>\d{1,4})(?!\d|[.,:]\d|%|\])"
+_YEAR_RE = re.compile(
+    r"(?P<pre>公元前|公元|\bA\.?D\.?\s?)?" + _NUM
+    + r"(?P<post>\s?(?:BCE|B\.C\.E\.|B\.C\.|BC|CE|C\.E\.|AD|A\.D\.)(?![A-Za-z])|年)?"
+)
+_CITATION_RE = re.compile(r"\[\d+\]")
+
+
+def extract_years(text: str) -> list[int]:
+    """Arabic-numeral years 1-2100 stated in ``text``, in order; BC/BCE (and 公元前) give negative years.
+
+    A number counts as a year when it has 3-4 digits or carries an era mark (BC, AD, CE, 公元, 年);
+    citation markers like ``[2]`` never count. Years in Chinese numerals or reign eras (天寶元年)
+    are not read; converting those is a later issue.
+    """
+    years = []
+    for m in _YEAR_RE.finditer(_CITATION_RE.sub(" ", text)):
+        pre, post, value = (m.group("pre") or "").strip(), (m.group("post") or "").strip(), int(m.group("num"))
+        bc = pre == "公元前" or post.startswith("B")
+        if not (1 <= value <= 2100) or (len(m.group("num")) < 3 and not (pre or post)):
+            continue
+        years.append(-value if bc else value)
+    return years
+
+
+def passage_matches(passage: Passage, gold: str) -> bool:
+    """True when the passage's id is ``gold``, or its locator equals or starts with it (at a word break)."""
+    if passage.id == gold:
+        return True
+    locator, gold = fold(passage.locator).strip(), fold(gold).strip()
+    if locator == gold:
+        return True
+    return bool(gold) and locator.startswith(gold) and not (gold[-1].isalnum() and locator[len(gold)].isalnum())
+
+
+def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | None) -> dict:
+    """Flat scores of one answer; a score that does not apply is None (retrieval scores when ``retrieved`` is None)."""
+    recall = rr = None
+    if question.passages and retrieved is not None:
+        hits = [any(passage_matches(p, g) for p in retrieved) for g in question.passages]
+        recall = sum(hits) / len(hits)
+        ranks = [i for i, p in enumerate(retrieved, 1) if any(passage_matches(p, g) for g in question.passages)]
+        rr = 1 / ranks[0] if ranks else 0.0
+    stated = extract_years(answer.text)
+    correct = None
+    if question.answers or question.years:
+        text = fold(answer.text)
+        correct = any(fold(a) in text for a in question.answers) or any(
+            lo <= y <= hi for y in stated for lo, hi in question.years
+        )
+    by_id = {p.id: p for p in answer.passages}
+    cited_years: set[int] = set()
+    for c in answer.citations:
+        cited_years.update(extract_years(by_id[c.passage_id].text if c.passage_id in by_id else c.quote))
+    return {
+        "recall_at_k": recall, "reciprocal_rank": rr, "k": None if retrieved is None else len(retrieved),
+        "answer_correct": correct,
+        "years_stated": stated, "unsupported_years": [y for y in stated if y not in cited_years],
+        "citation_valid": all(c.passage_id in by_id for c in answer.citations) if answer.citations else None,
+        "abstained": answer.abstained,
+        "language_match": answer.abstained or detect_language(answer.text) == question.lang,
+        "latency_s": answer.timings.total, "first_token_s": answer.timings.first_token,
+    }
+
+
+# -- summary --------------------------------------------------------------------------
+
+COLUMNS = (  # (summary key, table heading)
+    ("n", "n"), ("recall_at_k", "recall@k"), ("mrr", "MRR"), ("accuracy", "accuracy"),
+    ("date_precision", "date precision"), ("unsupported_year_share", "unsupported-year share"),
+    ("citation_validity", "citation validity"), ("abstain_precision", "abstain precision"),
+    ("abstain_recall", "abstain recall"), ("false_refusal", "false refusal"),
+    ("after_death_refusal", "after-death refusal"), ("language_match", "language match"),
+    ("latency_p50_s", "latency p50 s"), ("latency_p95_s", "latency p95 s"),
+)
+
+
+def _mean(values: Iterable) -> float | None:
+    values = [float(v) for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    """Linear interpolation between the closest ranks (numpy's default)."""
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    pos = (len(values) - 1) * q
+    lo, hi = int(pos), min(int(pos) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (pos - lo)
+
+
+def _metrics(rows: list[dict]) -> dict:
+    answerable, unanswerable, after_death = ([r for r in rows if r["kind"] == k] for k in KINDS[:3])
+    abstained = [r for r in rows if r["abstained"]]
+    stated, unsupported = (sum(len(r[key]) for r in rows) for key in ("years_stated", "unsupported_years"))
+    return {
+        "n": len(rows),
+        "recall_at_k": _mean(r["recall_at_k"] for r in answerable),
+        "mrr": _mean(r["reciprocal_rank"] for r in answerable),
+        "accuracy": _mean(r["answer_correct"] for r in answerable),
+        "date_precision": _ratio(stated - unsupported, stated),
+        "unsupported_year_share": _ratio(sum(bool(r["unsupported_years"]) for r in rows), len(rows)),
+        "citation_validity": _mean(r["citation_valid"] for r in rows),
+        "abstain_precision": _ratio(sum(r["kind"] == "unanswerable" for r in abstained), len(abstained)),
+        "abstain_recall": _ratio(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
+        "false_refusal": _ratio(sum(r["abstained"] for r in answerable), len(answerable)),
+        "after_death_refusal": _ratio(sum(r["abstained"] for r in after_death), len(after_death)),
+        "language_match": _mean(r["language_match"] for r in rows),
+        "latency_p50_s": _percentile([r["latency_s"] for r in rows], 0.5),
+        "latency_p95_s": _percentile([r["latency_s"] for r in rows], 0.95),
+    }
+
+
+def summarize(rows: list[dict]) -> dict[str, dict]:
+    """Metrics per figure (sorted) and over all rows (``"all"``); a metric with nothing to measure is None."""
+    figures = sorted({r["figure"] for r in rows})
+    out = {fig: _metrics([r for r in rows if r["figure"] == fig]) for fig in figures}
+    out["all"] = _metrics(rows)
+    return out
+
+
+def _cell(value, empty: str) -> str:
+    return empty if value is None else str(value) if isinstance(value, int) else f"{value:.3f}"
+
+
+def metrics_markdown(summary: dict[str, dict]) -> str:
+    lines = ["| figure | " + " | ".join(title for _, title in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    for group, m in summary.items():
+        lines.append(f"| {group} | " + " | ".join(_cell(m[key], "–") for key, _ in COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def metrics_csv(summary: dict[str, dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["figure", *(key for key, _ in COLUMNS)])
+    for group, m in summary.items():
+        writer.writerow([group, *(_cell(m[key], "") for key, _ in COLUMNS)])
+    return buf.getvalue()
+
+
+# -- running --------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent,
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+
+
+def read_questions_files(paths: Iterable[Path]) -> list[EvalQuestion]:
+    """All questions of ``paths``; an id used twice is an error naming both places."""
+    questions: list[EvalQuestion] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        for q in read_eval_questions(Path(path)):
+            if q.id in seen:
+                raise InputError(f"{path}: duplicate id {q.id!r} (also in {seen[q.id]})")
+            seen[q.id] = Path(path)
+            questions.append(q)
+    return questions
+
+
+def run_eval(
+    paths: Iterable[Path],
+    pool_or_factory,
+    *,
+    mode: str = "rag",
+    out_dir: Path,
+    progress: bool = False,
+    on_failure: Callable[[EvalQuestion, Exception], None] | None = None,
+) -> dict:
+    """Ask and score every question not yet in ``out_dir/answers.jsonl``, then write the metrics.
+    ``pool_or_factory`` is an ``AgentPool`` or any callable ``figure_id -> Agent``. A question whose
+    ask fails with an ``AgentError`` is reported to ``on_failure`` and left for the next run.
+    Returns ``{"metrics": summarize(...), "answered", "skipped", "failed", "out_dir"}``.
+    """
+    from tqdm import tqdm
+
+    if mode not in MODES:
+        raise InputError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+    paths, out_dir = [Path(p) for p in paths], Path(out_dir)
+    questions = read_questions_files(paths)
+    get_agent = getattr(pool_or_factory, "get", pool_or_factory)
+    answers_path = out_dir / "answers.jsonl"
+    done = answered_ids(answers_path)  # also cuts a line torn by a killed run
+    todo = [q for q in questions if q.id not in done]
+    failed, answered = [], 0  # failed: (id, error)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fh = answers_path.open("a", encoding="utf-8")
+    try:
+        for q in tqdm(todo, desc=f"eval {mode}", unit="q", disable=not progress):
+            agent = get_agent(q.figure)
+            try:
+                answer = agent.ask_model_only(q.question) if mode == "model-only" else agent.ask(q.question)
+            except AgentError as exc:
+                failed.append((q.id, str(exc)))
+                if on_failure:
+                    on_failure(q, exc)
+                continue
+            if hasattr(pool_or_factory, "_agents"):  # an AgentPool: share the loaded models, as AgentPool.ask does
+                pool_or_factory._embedder = pool_or_factory._embedder or agent._embedder
+                pool_or_factory._llm = pool_or_factory._llm or agent._llm
+            # what retrieval returned: the relevant passages (all of them when it abstained); none in model-only
+            retrieved = None if mode == "model-only" else answer.passages
+            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **score(q, answer, retrieved)}
+            fh.write(json.dumps({**row, "answer": answer.to_dict()}, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+            answered += 1
+    finally:
+        fh.close()
+    wanted = {q.id for q in questions}
+    rows = [r for r in _read_rows(answers_path) if r["id"] in wanted]
+    summary = summarize(rows)
+    _write_atomic(out_dir / "metrics.md", metrics_markdown(summary))
+    _write_atomic(out_dir / "metrics.csv", metrics_csv(summary))
+    model = next((r["answer"]["model"] for r in reversed(rows) if r["answer"].get("model")), None)
+    embedder = None
+    if mode != "model-only" and questions:
+        from .embeddings import embedder_id
+
+        embedder = embedder_id(get_agent(questions[0].figure).settings.embedding)
+    run = {
+        "mode": mode, "guard": GUARD_NOTE if mode == "guarded" else None, "questions": [str(p) for p in paths],
+        "model_file": model and model["file"], "model_sha256": model and model["sha256"], "embedder": embedder,
+        "git_commit": git_commit(), "answered": answered, "skipped": len(questions) - len(todo),
+        "failed": [{"id": i, "error": e} for i, e in failed],
+    }
+    _write_atomic(out_dir / "run.json", json.dumps(run, ensure_ascii=False, indent=2) + "\n")
+    return {"metrics": summary, "answered": answered, "skipped": run["skipped"], "failed": failed, "out_dir": out_dir}
+
+
+def _read_rows(path: Path) -> list[dict]:
+    """The rows of answers.jsonl (``answered_ids`` has already cut a torn last line)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+__all__ = ["EvalQuestion", "extract_years", "metrics_csv", "metrics_markdown", "passage_matches",
+           "read_eval_questions", "run_eval", "score", "summarize"]
