@@ -50,7 +50,7 @@ class Agent:
         self._positions: dict[str, int] | None = None
         self._progress = progress
 
-    # -- collaborators -------------------------------------------------------------
+    # -- collaborators
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -76,7 +76,7 @@ class Agent:
             self._retriever = HybridRetriever(self.index, self.embedder, self.figure, self.settings.retrieval)
         return self._retriever
 
-    # -- public API ----------------------------------------------------------------
+    # -- public API
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """Passages for a question, best first, each with its fused score and relevance."""
         return self.retriever.retrieve(_check_question(question), k)
@@ -137,7 +137,7 @@ class Agent:
                                  total=round(time.perf_counter() - start, 4))
         return answer
 
-    # -- steps ---------------------------------------------------------------------
+    # -- steps
     def _messages(self, question: str, lang: str, passages: list[Passage]) -> list[Message]:
         script = "simplified" if lang == "zh" and is_simplified(question) else "traditional"
         system = prompts.SYSTEM[lang].format(

@@ -247,8 +247,9 @@ def _tokenizer(p: _Parsed) -> Any:
     tok.normalizer = normalizers.Sequence(
         [normalizers.Precompiled(charsmap_from_table(p.norm)), normalizers.Replace(Regex(" {2,}"), " ")]
     )
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    metaspace = {"split": True, "prepend_scheme": "always", "replacement": "\u2581"}
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(**metaspace)
+    tok.decoder = decoders.Metaspace(**metaspace)
     bos, eos = p.pieces[s["bos"]][0], p.pieces[s["eos"]][0]
     tok.post_processor = processors.TemplateProcessing(
         single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}", special_tokens=[(bos, s["bos"]), (eos, s["eos"])]

@@ -87,7 +87,7 @@ def _is_year(y: object) -> bool:
     return type(y) is int or (isinstance(y, list) and len(y) == 2 and all(type(v) is int for v in y) and y[0] <= y[1])
 
 
-# -- scoring --------------------------------------------------------------------------
+# -- scoring
 
 _NUM = r"(?<!\d)(?<![\d][.,:])(?<![\[§#])(?P<num>\d{1,4})(?!\d|[.,:]\d|%|\])"
 _YEAR_RE = re.compile(
@@ -154,7 +154,7 @@ def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | Non
     }
 
 
-# -- summary --------------------------------------------------------------------------
+# -- summary
 
 COLUMNS = (  # (summary key, table heading)
     ("n", "n"), ("recall_at_k", "recall@k"), ("mrr", "MRR"), ("accuracy", "accuracy"),
@@ -235,7 +235,7 @@ def metrics_csv(summary: dict[str, dict]) -> str:
     return buf.getvalue()
 
 
-# -- running --------------------------------------------------------------------------
+# -- running
 
 
 def _write_atomic(path: Path, text: str) -> None:

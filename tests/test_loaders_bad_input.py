@@ -125,9 +125,9 @@ def test_a_directory_is_not_a_source(tmp_path):
     assert str(tmp_path) in str(err.value)
 
 
-# --------------------------------------------------------------------------------------------------
+# ----------
 # Inputs that look odd but are fine, and must stay fine
-# --------------------------------------------------------------------------------------------------
+# ----------
 def test_tei_keeps_text_after_a_note_and_drops_the_note(tmp_path):
     path = tmp_path / "life.xml"
     path.write_text(GOOD_TEI, encoding="utf-8")
@@ -174,7 +174,7 @@ def test_tei_external_entities_are_never_read(tmp_path):
 def test_html_in_its_declared_latin_1_charset(tmp_path):
     path = tmp_path / "old-gutenberg.html"
     path.write_bytes(
-        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body>'
+        '<html><head><meta charset="iso-8859-1"></head><body>'
         "<p>The caf\u00e9 of the na\u00efve consul.</p></body></html>".encode("latin-1")
     )
     [doc] = load_source(SourceSpec(path=str(path)), path)
@@ -208,9 +208,9 @@ def test_empty_poems_are_skipped_not_fatal(tmp_path):
     assert docs[0].locator(docs[0].sections[0]) == "全唐詩·靜夜思"
 
 
-# --------------------------------------------------------------------------------------------------
+# ----------
 # sources.toml problems, through agent.corpus.figure_documents
-# --------------------------------------------------------------------------------------------------
+# ----------
 FIGURE_TOML = 'id = "bad-input"\nborn = 701\ndied = 762\nlanguages = ["en"]\n\n[names]\nen = "Bad Input"\n'
 
 

@@ -46,9 +46,9 @@ def _all_text(doc: Document) -> str:
     return "\n".join(f"{s.heading}\n{s.text}" for s in doc.sections)
 
 
-# --------------------------------------------------------------------------------------------------
+# ----------
 # Plutarch, Life of Poplicola, out of the Project Gutenberg HTML of Lives vol. I
-# --------------------------------------------------------------------------------------------------
+# ----------
 @pytest.fixture(scope="module")
 def poplicola() -> Document:
     path = shared_path(*PLUTARCH)
@@ -116,9 +116,9 @@ def test_unknown_section_lists_the_headings_found():
     assert "LIFE OF SOLON" in message and "LIFE OF POPLICOLA" in message
 
 
-# --------------------------------------------------------------------------------------------------
+# ----------
 # Suetonius, Divus Julius (Perseus TEI, Thomson's translation), and Tacitus, Agricola
-# --------------------------------------------------------------------------------------------------
+# ----------
 @pytest.fixture(scope="module")
 def divus_julius() -> Document:
     path = shared_path(*SUETONIUS_JULIUS)
@@ -194,9 +194,9 @@ def test_agricola_keeps_html_entities_as_characters(agricola):
     assert "fortunate—fortunate" in text and "fortunatefortunate" not in text
 
 
-# --------------------------------------------------------------------------------------------------
+# ----------
 # 新唐書 卷二百二 文藝傳中 李白 (CBDB dynastic-history text)
-# --------------------------------------------------------------------------------------------------
+# ----------
 @pytest.fixture(scope="module")
 def xin_tangshu() -> Document:
     path = shared_path(*XIN_TANGSHU_LI_BAI)
@@ -268,9 +268,9 @@ def test_question_about_tianbao_retrieves_the_xin_tangshu_passage(tmp_path, embe
     assert top.kind == "primary" and top.language == "zh"
 
 
-# --------------------------------------------------------------------------------------------------
+# ----------
 # 全唐詩: 李白's poems (chinese-poetry JSON)
-# --------------------------------------------------------------------------------------------------
+# ----------
 @pytest.fixture(scope="module")
 def li_bai_json() -> list[dict]:
     return json.loads(shared_path(*LI_BAI_POEMS).read_text(encoding="utf-8"))
@@ -316,9 +316,9 @@ def test_another_authors_filter_on_li_bai_file_is_an_error():
     assert str(path) in str(err.value) and "杜甫" in str(err.value)
 
 
-# --------------------------------------------------------------------------------------------------
+# ----------
 # Encodings: the 新唐書 biography re-encoded at test time
-# --------------------------------------------------------------------------------------------------
+# ----------
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "big5", "utf-16", "utf-8-sig"])
 def test_xin_tangshu_in_other_encodings_reads_the_same(tmp_path, xin_tangshu, encoding):
     original = shared_path(*XIN_TANGSHU_LI_BAI).read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ The model is nonsense (random weights), but it is a genuine GGUF that
 tokenizer, chat template, sampling, grammar and streaming paths. Use a GBNF
 grammar to force a known reply.
 
-Shape: 2 blocks, embedding 64, feed-forward 128, 4 heads (head size 16),
-2 KV heads, F32 weights ~ N(0, 0.02). Vocabulary of the SentencePiece
+Its size: two transformer blocks of width 64 (MLP width 128), four attention heads of
+size 16 sharing two KV heads, float32 weights drawn from N(0, 0.02). Vocabulary of the SentencePiece
 ("llama") kind: control tokens ``<unk> <s> </s> <|im_start|> <|im_end|>``, the
 256 byte tokens ``<0x00>``..``<0xFF>`` (so any UTF-8 text, Chinese included,
 round-trips by byte fallback) and a few normal pieces. eos = ``<|im_end|>``;
