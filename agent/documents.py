@@ -86,24 +86,42 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     raise CorpusError(f"{path}: front matter opened with +++ is never closed", hint="add a closing +++ line")
 
 
-def _sections(body: str) -> tuple[Section, ...]:
-    sections: list[Section] = []
-    heading, buf = "", []
+class SectionBuilder:
+    """Collects text blocks into sections; ``start`` closes the current section and opens the next."""
 
-    def flush() -> None:
-        text = "\n".join(buf).strip()
+    def __init__(self, joiner: str = "\n") -> None:
+        self.joiner = joiner
+        self.sections: list[Section] = []
+        self.heading, self.label = "", ""
+        self.buf: list[str] = []
+
+    def start(self, heading: str, label: str = "") -> None:
+        self.flush()
+        self.heading, self.label = heading, label
+
+    def add(self, text: str) -> None:
+        self.buf.append(text)
+
+    def flush(self) -> None:
+        text = self.joiner.join(self.buf).strip()
         if text:
-            sections.append(Section(len(sections) + 1, heading, text))
+            self.sections.append(Section(len(self.sections) + 1, self.heading, text, self.label))
+        self.buf = []
 
+    def finish(self) -> list[Section]:
+        self.flush()
+        return self.sections
+
+
+def _sections(body: str) -> tuple[Section, ...]:
+    builder = SectionBuilder()
     for line in body.split("\n"):
         m = _HEADING_RE.match(line)
         if m:
-            flush()
-            heading, buf = re.sub(r"^\d+[.、]\s*", "", m.group(2)), []
+            builder.start(re.sub(r"^\d+[.、]\s*", "", m.group(2)))
         else:
-            buf.append(line)
-    flush()
-    return tuple(sections)
+            builder.add(line)
+    return tuple(builder.finish())
 
 
 def load_text_document(path: Path) -> Document:
@@ -151,4 +169,4 @@ def load_documents(sources_dir: Path) -> list[Document]:
     return [load_text_document(p) for p in files]
 
 
-__all__ = ["Document", "KINDS", "Section", "load_documents", "load_text_document", "source_files"]
+__all__ = ["Document", "KINDS", "Section", "SectionBuilder", "load_documents", "load_text_document", "source_files"]

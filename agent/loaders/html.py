@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..documents import Section
+from ..documents import Section, SectionBuilder
 from ..errors import CorpusError
 from ..textutil import detect_language
 from . import SourceSpec, doc_id_for, make_document
@@ -63,25 +63,17 @@ def _blocks_after(heading, level: int):
 
 def _chaptered(blocks) -> list[Section]:
     """Group paragraphs into chapters when they open with Roman numerals, else one section per sub-heading."""
-    sections: list[Section] = []
-    label, heading, buf = "", "", []
-
-    def flush() -> None:
-        if buf:
-            sections.append(Section(len(sections) + 1, heading, "\n\n".join(buf), label))
-
+    builder = SectionBuilder("\n\n")
     for kind, text in blocks:
         m = _ROMAN.match(text) if kind == "p" else None
         if kind == "heading":
-            flush()
-            label, heading, buf = text.rstrip("."), text, []
+            builder.start(text, text.rstrip("."))
         elif m:
-            flush()
-            label, buf = str(roman_to_int(m.group(1))), [text[m.end():]]
+            builder.start(builder.heading, str(roman_to_int(m.group(1))))
+            builder.add(text[m.end():])
         else:
-            buf.append(text)
-    flush()
-    return sections
+            builder.add(text)
+    return builder.finish()
 
 
 def _find_section(soup, wanted: str, path: Path):
@@ -152,15 +144,17 @@ def _decode_html(raw: bytes, path: Path) -> str:
 
 def _drop_gutenberg_preamble(soup) -> None:
     """Older Gutenberg HTML has the licence as plain paragraphs before a START marker and after END."""
-    for marker in soup.find_all(string=re.compile(r"\*\*\*\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)):
-        node = marker.find_parent(["p", "pre", "div", "span"]) or marker.parent
-        for prev in list(node.find_all_previous(["p", "pre", "h1", "h2", "h3", "h4"])):
-            prev.decompose()
-        node.decompose()
-        break
-    for marker in soup.find_all(string=re.compile(r"\*\*\*\s*END OF (THE|THIS) PROJECT GUTENBERG", re.I)):
-        node = marker.find_parent(["p", "pre", "div", "span"]) or marker.parent
-        for nxt in list(node.find_all_next(["p", "pre", "h1", "h2", "h3", "h4"])):
-            nxt.decompose()
-        node.decompose()
-        break
+    _drop_from_marker(soup, "START", lambda node: node.find_all_previous)
+    _drop_from_marker(soup, "END", lambda node: node.find_all_next)
+
+
+def _drop_from_marker(soup, which: str, direction) -> None:
+    """Remove the first '*** <which> OF THE PROJECT GUTENBERG' marker and every block on the far side of it."""
+    pattern = re.compile(rf"\*\*\*\s*{which} OF (THE|THIS) PROJECT GUTENBERG", re.I)
+    marker = soup.find(string=pattern)
+    if marker is None:
+        return
+    node = marker.find_parent(["p", "pre", "div", "span"]) or marker.parent
+    for block in list(direction(node)(["p", "pre", "h1", "h2", "h3", "h4"])):
+        block.decompose()
+    node.decompose()

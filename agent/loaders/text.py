@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..documents import Section
+from ..documents import Section, SectionBuilder
 from ..errors import CorpusError
 from ..textutil import detect_language
 from . import SourceSpec, doc_id_for, make_document
@@ -74,23 +74,14 @@ def strip_gutenberg(text: str) -> str:
 
 
 def _sections(text: str) -> list[Section]:
-    sections: list[Section] = []
-    heading, buf = "", []
-
-    def flush() -> None:
-        body = "\n".join(buf).strip()
-        if body:
-            sections.append(Section(len(sections) + 1, heading, body, heading))
-
+    builder = SectionBuilder()
     for line in text.split("\n"):
         m = _MD_HEADING.match(line)
         if m:
-            flush()
-            heading, buf = m.group(1), []
+            builder.start(m.group(1), m.group(1))
         else:
-            buf.append(line)
-    flush()
-    return sections
+            builder.add(line)
+    return builder.finish()
 
 
 def _is_caps_heading(paragraph: str) -> bool:
@@ -100,32 +91,25 @@ def _is_caps_heading(paragraph: str) -> bool:
 
 
 def _caps_sections(text: str) -> list[Section]:
-    """English plain text whose items open with ALL-CAPS title lines (collected papers, Gutenberg books)."""
-    sections: list[Section] = []
+    """English plain text whose items open with ALL-CAPS title lines (collected papers, Gutenberg books).
+    Consecutive title lines (a title, then its date line) make one heading."""
+    builder = SectionBuilder("\n\n")
     heading_parts: list[str] = []
-    heading, buf = "", []
-
-    def flush() -> None:
-        body = "\n\n".join(buf).strip()
-        if body:
-            sections.append(Section(len(sections) + 1, heading, body, heading))
-
     for para in re.split(r"\n\s*\n", text):
         if not para.strip():
             continue
         if _is_caps_heading(para):
             if _SIGNATURE.match(para.strip()):
                 continue
-            if buf:
-                flush()
-                buf, heading_parts = [], []
+            if builder.buf:
+                heading_parts = []
             heading_parts.append(para.strip().rstrip("."))
             heading = ", ".join(heading_parts)
+            builder.start(heading, heading)
         else:
             heading_parts = []
-            buf.append(" ".join(para.split()))
-    flush()
-    return sections
+            builder.add(" ".join(para.split()))
+    return builder.finish()
 
 
 def load_text(spec: SourceSpec, path: Path, raw: bytes):
