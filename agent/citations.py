@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer import Citation, Passage
-from .textutil import ZH_STOP_CHARS, fold, keyword_tokens, split_sentences
+from .textutil import content_terms, fold, is_cjk, keyword_tokens, split_sentences
 
 MARKER_RE = re.compile(r"\s*[\[【［]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】］]")
 KEEP_MODEL_MARKER = 0.15
@@ -35,22 +35,8 @@ class SentenceSupport:
 Tokens = tuple[set[str], set[str]]
 
 
-def _cjk(token: str) -> bool:
-    return bool(token) and "\u3400" <= token[0] <= "\u9fff"
-
-
-def content_tokens(text: str) -> Tokens:
-    """A sentence's content: (words, numbers and CJK bigrams without function characters;
-    CJK characters other than function characters)."""
-    words = {
-        t for t in keyword_tokens(text, drop_stopwords=True)
-        if not (_cjk(t) and (len(t) == 1 or t[0] in ZH_STOP_CHARS or t[1] in ZH_STOP_CHARS))
-    }
-    return words, {c for c in fold(text) if _cjk(c) and c not in ZH_STOP_CHARS}
-
-
 def passage_tokens(text: str) -> Tokens:
-    return set(keyword_tokens(text)), {c for c in fold(text) if _cjk(c)}
+    return set(keyword_tokens(text)), {c for c in fold(text) if is_cjk(c)}
 
 
 def _lexical(sentence: Tokens, passage: Tokens) -> float:
@@ -78,7 +64,7 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
 
 def best_quote(sentence: str, passage_text: str) -> str:
     """The passage sentence sharing the most content with ``sentence``."""
-    stoks = content_tokens(sentence)
+    stoks = content_terms(sentence)
     best, best_score = passage_text, -1.0
     for cand in split_sentences(passage_text):
         score = _lexical(stoks, passage_tokens(cand))
@@ -105,7 +91,7 @@ def attach_citations(
     citations: dict[int, Citation] = {}
     supports: list[SentenceSupport] = []
     for si, (sentence, model_numbers) in enumerate(sentences):
-        stoks = content_tokens(sentence)
+        stoks = content_terms(sentence)
         scores = []
         for pi in range(len(passages)):
             lexical = _lexical(stoks, ptokens[pi])
@@ -129,4 +115,4 @@ def attach_citations(
     return joiner.join(parts), [citations[n] for n in sorted(citations)], supports
 
 
-__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "content_tokens", "split_answer"]
+__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "split_answer"]

@@ -60,8 +60,7 @@ class Agent:
     @property
     def llm(self) -> ChatModel:
         if self._llm is None:
-            model_file = resolve_model(self.settings.generation.model, self.settings.models_dir)
-            self._llm = ChatModel(model_file, self.settings.generation)
+            self._llm = make_chat_model(self.settings)
         return self._llm
 
     @property
@@ -106,7 +105,7 @@ class Agent:
             answer.timings.total = round(time.perf_counter() - start, 4)
             return answer
         answer.passages = relevant
-        messages = self._messages(question, lang, relevant)
+        messages = self.build_messages(question, relevant)
         stream = (lambda token: on_token(self._script(token, question))) if on_token else None
         generation = llm.generate(messages, on_token=stream)
         raw = self._script(generation.text.strip(), question)
@@ -138,7 +137,9 @@ class Agent:
         return answer
 
     # -- steps
-    def _messages(self, question: str, lang: str, passages: list[Passage]) -> list[Message]:
+    def build_messages(self, question: str, passages: list[Passage]) -> list[Message]:
+        """The chat messages sent to the model for this question and these passages (token-budgeted)."""
+        lang = prompts.language_key(detect_language(question))
         script = "simplified" if lang == "zh" and is_simplified(question) else "traditional"
         system = prompts.SYSTEM[lang].format(
             name=self.figure.name(lang),
@@ -214,17 +215,22 @@ class AgentPool:
     def get(self, figure_id: str) -> Agent:
         if figure_id not in self._agents:
             figure = get_figure(self.settings, figure_id)
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings.embedding, self.settings.models_dir)
+            if self._llm is None:
+                self._llm = make_chat_model(self.settings)
             self._agents[figure_id] = Agent(
                 figure, self.settings, embedder=self._embedder, llm=self._llm, progress=self.progress
             )
         return self._agents[figure_id]
 
     def ask(self, figure_id: str, question: str) -> Answer:
-        agent = self.get(figure_id)
-        answer = agent.ask(question)
-        self._embedder = self._embedder or agent._embedder
-        self._llm = self._llm or agent._llm
-        return answer
+        return self.get(figure_id).ask(question)
+
+
+def make_chat_model(settings: Settings) -> ChatModel:
+    """The configured chat model: the file is resolved (assembled on first use); weights load on first call."""
+    return ChatModel(resolve_model(settings.generation.model, settings.models_dir), settings.generation)
 
 
 def load_agent(
@@ -240,4 +246,4 @@ def load_agent(
     return Agent(get_figure(settings, figure), settings, embedder=embedder, llm=llm, progress=progress)
 
 
-__all__ = ["Agent", "AgentPool", "load_agent"]
+__all__ = ["Agent", "AgentPool", "load_agent", "make_chat_model"]

@@ -303,9 +303,6 @@ def run_eval(
                 if on_failure:
                     on_failure(q, exc)
                 continue
-            if hasattr(pool_or_factory, "_agents"):  # an AgentPool: share the loaded models, as AgentPool.ask does
-                pool_or_factory._embedder = pool_or_factory._embedder or agent._embedder
-                pool_or_factory._llm = pool_or_factory._llm or agent._llm
             # what retrieval returned: the relevant passages (all of them when it abstained); none in model-only
             retrieved = None if mode == "model-only" else answer.passages
             row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **score(q, answer, retrieved)}

@@ -8,6 +8,7 @@ decides its content, so a stale or mismatched index is detected, never used.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import time
@@ -23,11 +24,52 @@ from .corpus import figure_documents, sources_state
 from .embeddings import Embedder, embedder_id
 from .errors import IndexError_
 from .figures import Figure
-from .textutil import keyword_tokens
+from .textutil import fold, is_cjk, keyword_tokens
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 KEYWORD_TOKENIZER = "cjk-bigram+latin-stem-v2"
 MANIFEST = "manifest.json"
+
+
+class TermWeights:
+    """Inverse document frequencies of keyword terms and CJK characters over a figure's chunks,
+    counted once at build time and stored with the index.
+
+    Retrieval weights coverage by them, so a passage that shares only common words with the
+    question (多少, 一, number) covers little of it, and a term the corpus never uses (手机) weighs most.
+    """
+
+    def __init__(self, n: int, terms: dict[str, int], chars: dict[str, int]) -> None:
+        self.n, self.terms, self.chars = n, terms, chars
+
+    @classmethod
+    def count(cls, texts: list[str], tokens: list[list[str]]) -> "TermWeights":
+        terms: dict[str, int] = {}
+        chars: dict[str, int] = {}
+        for text, toks in zip(texts, tokens):
+            for tok in set(toks):
+                terms[tok] = terms.get(tok, 0) + 1
+            for ch in {c for c in fold(text) if is_cjk(c)}:
+                chars[ch] = chars.get(ch, 0) + 1
+        return cls(len(texts), terms, chars)
+
+    def to_json(self) -> str:
+        return json.dumps({"n": self.n, "terms": self.terms, "chars": self.chars}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "TermWeights":
+        data = json.loads(text)
+        return cls(data["n"], data["terms"], data["chars"])
+
+    def idf(self, df: int) -> float:
+        """Unseen counts as seen once, so one unknown word cannot outweigh the rest of a question."""
+        return math.log((self.n + 1) / (max(df, 1) + 0.5))
+
+    def term(self, tok: str) -> float:
+        return self.idf(self.terms.get(tok, 0))
+
+    def char(self, ch: str) -> float:
+        return self.idf(self.chars.get(ch, 0))
 
 
 @dataclass
@@ -38,6 +80,7 @@ class FigureIndex:
     chunks: list[Chunk]
     dense: object  # faiss.Index
     keyword: object  # bm25s.BM25
+    weights: TermWeights
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -112,7 +155,9 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
     keyword = bm25s.BM25()
-    keyword.index([keyword_tokens(t) or ["\u0000"] for t in texts], show_progress=False)
+    tokens = [keyword_tokens(t) for t in texts]
+    keyword.index([toks or ["\u0000"] for toks in tokens], show_progress=False)
+    weights = TermWeights.count(texts, tokens)
 
     manifest = {
         **expected_build(),
@@ -135,11 +180,12 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
                 fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
         faiss.write_index(dense, str(tmp / "dense.faiss"))
         keyword.save(str(tmp / "bm25"))
+        (tmp / "weights.json").write_text(weights.to_json(), encoding="utf-8")
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return FigureIndex(figure.id, final, manifest, chunks, dense, keyword)
+    return FigureIndex(figure.id, final, manifest, chunks, dense, keyword, weights)
 
 
 def _embed_with_progress(embedder: Embedder, texts: list[str], batch: int, progress: bool, label: str) -> np.ndarray:
@@ -193,11 +239,12 @@ def load_index(figure: Figure, settings: Settings) -> FigureIndex:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
         dense = faiss.read_index(str(path / "dense.faiss"))
         keyword = bm25s.BM25.load(str(path / "bm25"))
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        weights = TermWeights.from_json((path / "weights.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexError_(f"the index at {path} is damaged ({exc})", hint=f"run: {cmd}") from None
     if len(chunks) != dense.ntotal or len(chunks) != manifest.get("n_chunks"):
         raise IndexError_(f"the index at {path} is inconsistent", hint=f"run: {cmd}")
-    return FigureIndex(figure.id, path, manifest, chunks, dense, keyword)
+    return FigureIndex(figure.id, path, manifest, chunks, dense, keyword, weights)
 
 
 def ensure_index(figure: Figure, settings: Settings, embedder: Embedder, *, progress: bool = False) -> FigureIndex:
@@ -211,4 +258,4 @@ def ensure_index(figure: Figure, settings: Settings, embedder: Embedder, *, prog
     return load_index(figure, settings)
 
 
-__all__ = ["FigureIndex", "build_index", "ensure_index", "index_state", "load_index", "rebuild_command"]
+__all__ = ["FigureIndex", "TermWeights", "build_index", "ensure_index", "index_state", "load_index", "rebuild_command"]

@@ -53,13 +53,7 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
                 click.echo(f"unknown command {command}; /help lists the commands")
             continue
         try:
-            streamed: list[str] = []
-
-            def on_token(token: str) -> None:
-                streamed.append(token)
-                click.echo(token, nl=False)
-
-            last = agent.ask(line, on_token=on_token)
+            last = agent.ask(line, on_token=lambda token: click.echo(token, nl=False))
             click.echo("")
             if last.citations:
                 click.echo(format_citations(last))

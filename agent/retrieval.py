@@ -8,7 +8,6 @@ floor and a ceiling calibrated for the embedder.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -17,31 +16,13 @@ from .answer import Passage
 from .config import RetrievalSettings
 from .embeddings import Embedder
 from .figures import Figure
-from .index import FigureIndex
-from .textutil import ZH_STOP_CHARS, fold, keyword_tokens
+from .index import FigureIndex, TermWeights
+from .textutil import content_terms, fold, is_cjk, keyword_tokens
 
 # Dense cosine similarities of the e5 family sit in a narrow band; these bounds map it to [0, 1].
 DENSE_FLOOR = 0.80
 DENSE_CEILING = 0.90
 COVERAGE_WEIGHT = 0.6
-
-
-def content_terms(text: str, exclude: set[str]) -> tuple[set[str], set[str]]:
-    """(word-like terms, single CJK characters) of a question, minus stopwords and excluded name terms."""
-    terms = set()
-    for tok in keyword_tokens(text, drop_stopwords=True):
-        if tok in exclude:
-            continue
-        if len(tok) == 2 and _is_cjk(tok) and (tok[0] in ZH_STOP_CHARS or tok[1] in ZH_STOP_CHARS):
-            continue
-        terms.add(tok)
-    chars = {c for c in fold(text) if _is_cjk(c) and c not in ZH_STOP_CHARS}
-    chars -= {c for name in exclude for c in name}
-    return terms, chars
-
-
-def _is_cjk(s: str) -> bool:
-    return all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in s)
 
 
 def name_terms(figure: Figure) -> set[str]:
@@ -51,34 +32,6 @@ def name_terms(figure: Figure) -> set[str]:
         out.update(keyword_tokens(name))
         out.update(fold(name))
     return out
-
-
-class TermWeights:
-    """Inverse document frequencies of keyword terms and CJK characters over a figure's chunks.
-
-    Coverage is weighted by them, so a passage that shares only common words with the question
-    (多少, 一, number) covers little of it, and a term the corpus never uses (手机) weighs most.
-    """
-
-    def __init__(self, texts: list[str]) -> None:
-        self.n = len(texts)
-        self.terms: dict[str, int] = {}
-        self.chars: dict[str, int] = {}
-        for text in texts:
-            for tok in set(keyword_tokens(text)):
-                self.terms[tok] = self.terms.get(tok, 0) + 1
-            for ch in {c for c in fold(text) if _is_cjk(c)}:
-                self.chars[ch] = self.chars.get(ch, 0) + 1
-
-    def idf(self, df: int) -> float:
-        """Unseen counts as seen once, so one unknown word cannot outweigh the rest of a question."""
-        return math.log((self.n + 1) / (max(df, 1) + 0.5))
-
-    def term(self, tok: str) -> float:
-        return self.idf(self.terms.get(tok, 0))
-
-    def char(self, ch: str) -> float:
-        return self.idf(self.chars.get(ch, 0))
 
 
 def coverage(terms: set[str], chars: set[str], passage_text: str, weights: TermWeights | None = None) -> float:
@@ -92,7 +45,7 @@ def coverage(terms: set[str], chars: set[str], passage_text: str, weights: TermW
     folded = fold(passage_text)
     tw = weights.term if weights else (lambda _t: 1.0)
     cw = weights.char if weights else (lambda _c: 1.0)
-    words = {t for t in terms if not _is_cjk(t)}
+    words = {t for t in terms if not is_cjk(t)}
     parts = []
     if words:
         total = sum(tw(t) for t in words)
@@ -114,13 +67,6 @@ class HybridRetriever:
         self.figure = figure
         self.settings = settings
         self._names = name_terms(figure)
-        self._weights: TermWeights | None = None
-
-    @property
-    def weights(self) -> TermWeights:
-        if self._weights is None:
-            self._weights = TermWeights([c.text for c in self.index.chunks])
-        return self._weights
 
     def _dense(self, qvec: np.ndarray, n: int) -> list[int]:
         _, ids = self.index.dense.search(qvec.reshape(1, -1), min(n, len(self.index)))
@@ -151,7 +97,7 @@ class HybridRetriever:
         for idx, score in sorted(fused.items(), key=lambda kv: -kv[1])[:k]:
             chunk = self.index.chunks[idx]
             cos = float(np.dot(self.index.dense.reconstruct(idx), qvec))
-            relevance = COVERAGE_WEIGHT * coverage(terms, chars, chunk.text, self.weights) + (1 - COVERAGE_WEIGHT) * rescale_dense(cos)
+            relevance = COVERAGE_WEIGHT * coverage(terms, chars, chunk.text, self.index.weights) + (1 - COVERAGE_WEIGHT) * rescale_dense(cos)
             out.append(
                 Passage(
                     id=chunk.id,
@@ -199,4 +145,4 @@ def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None) -
     return FigureRetriever(hybrid=retriever, k=k)
 
 
-__all__ = ["HybridRetriever", "TermWeights", "content_terms", "coverage", "make_langchain_retriever"]
+__all__ = ["HybridRetriever", "content_terms", "coverage", "make_langchain_retriever"]

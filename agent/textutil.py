@@ -7,8 +7,7 @@ from functools import lru_cache
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _CJK_RE = re.compile(f"[{_CJK}]")
-_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
-_LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:'[A-Za-z]+)?|\d+")
+_TOKEN_RE = re.compile(f"[{_CJK}]+|[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?|\\d+")
 _SENTENCE_RE = re.compile(r"[^。！？；!?]*?(?:[。！？；]+[」』”’）)]*|[.!?]+[\"'”’)\]]*(?=\s|$)|$)", re.S)
 
 EN_STOPWORDS = frozenset(
@@ -69,7 +68,7 @@ def keyword_tokens(text: str, *, drop_stopwords: bool = False) -> list[str]:
     lower-cased Latin words and numbers. Text is folded to simplified first."""
     folded = fold(text)
     tokens: list[str] = []
-    for match in re.finditer(f"[{_CJK}]+|[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?|\\d+", folded):
+    for match in _TOKEN_RE.finditer(folded):
         piece = match.group(0)
         if _CJK_RE.match(piece):
             if len(piece) == 1:
@@ -86,6 +85,24 @@ def keyword_tokens(text: str, *, drop_stopwords: bool = False) -> list[str]:
                 continue
             tokens.append(_stem(piece))
     return tokens
+
+
+def is_cjk(token: str) -> bool:
+    """True for a CJK character, or a token made of them."""
+    return bool(token) and _CJK_RE.match(token[0]) is not None
+
+
+def content_terms(text: str, exclude: frozenset[str] | set[str] = frozenset()) -> tuple[set[str], set[str]]:
+    """What a question or an answer sentence is about: (words, numbers and CJK bigrams without a
+    function character such as 的手 or 码是; CJK characters other than function characters),
+    minus the ``exclude`` terms and their characters (a figure's own names)."""
+    words = {
+        t for t in keyword_tokens(text, drop_stopwords=True)
+        if t not in exclude and not (is_cjk(t) and (len(t) == 1 or t[0] in ZH_STOP_CHARS or t[1] in ZH_STOP_CHARS))
+    }
+    excluded_chars = {c for term in exclude for c in term}
+    chars = {c for c in fold(text) if is_cjk(c) and c not in ZH_STOP_CHARS and c not in excluded_chars}
+    return words, chars
 
 
 def _stem(word: str) -> str:
@@ -111,6 +128,8 @@ def split_sentences(text: str) -> list[str]:
 
 __all__ = [
     "approx_tokens",
+    "content_terms",
+    "is_cjk",
     "cjk_ratio",
     "detect_language",
     "fold",

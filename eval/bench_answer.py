@@ -67,8 +67,7 @@ def main() -> int:
             if not ans.abstained:
                 relevant = [p for p in agent.retrieve(q) if p.relevance >= agent.settings.retrieval.min_relevance]
                 if relevant:
-                    lang = ans.language
-                    messages = agent._messages(q, lang, relevant)
+                    messages = agent.build_messages(q, relevant)
                     gen = agent.settings.generation
                     agent.llm.llama.reset()
                     start = time.perf_counter()

@@ -8,7 +8,6 @@ from click.testing import CliRunner
 
 from agent.cli import main
 
-from .fakes import HashEmbedder
 
 ANSWER = "我於天寶元年即742年到達長安，得見皇帝。[1]"
 

@@ -20,7 +20,7 @@ from agent.evaluation import (
 )
 from agent.figures import get_figure
 
-from .fakes import HashEmbedder, ScriptedChatModel
+from .fakes import ScriptedChatModel
 
 Q = "你何时入长安？"
 ANSWER = "我於天寶元年即742年到達長安，得見皇帝。[1]"
