@@ -37,9 +37,34 @@ class ModelInfo:
 
 @dataclass
 class Timings:
+    """Seconds; ``generation`` and ``tokens`` add up every model call of the answer (a regeneration too)."""
+
     retrieval: float = 0.0
     first_token: float | None = None
     total: float = 0.0
+    generation: float = 0.0
+    tokens: int = 0
+
+
+@dataclass
+class DateCheck:
+    """One date or number the answer stated, and what the guard found.
+
+    ``status``: supported, contradicted (after the figure's cutoff, or the cited passage dates it otherwise)
+    or unsupported. ``where``: cited, retrieved or timeline, for a supported one. ``action``: kept, hedged,
+    dropped, or regenerated (a draft the model was asked to answer again).
+    """
+
+    sentence: str
+    text: str
+    kind: str  # "date" or "number"
+    lo: int
+    hi: int
+    status: str
+    where: str | None = None
+    evidence: str | None = None  # passage id, or "timeline: <year_text>"
+    note: str = ""
+    action: str = "kept"
 
 
 @dataclass
@@ -52,7 +77,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     abstained: bool = False
     abstain_reason: str | None = None
-    date_checks: list[dict] = field(default_factory=list)
+    date_checks: list[DateCheck] = field(default_factory=list)
     model: ModelInfo | None = None
     timings: Timings = field(default_factory=Timings)
 
@@ -69,7 +94,8 @@ class Answer:
         data["passages"] = [Passage(**p) for p in data.get("passages", [])]
         data["model"] = ModelInfo(**data["model"]) if data.get("model") else None
         data["timings"] = Timings(**data.get("timings", {}))
+        data["date_checks"] = [DateCheck(**c) for c in data.get("date_checks", [])]
         return cls(**data)
 
 
-__all__ = ["Answer", "Citation", "ModelInfo", "Passage", "Timings"]
+__all__ = ["Answer", "Citation", "DateCheck", "ModelInfo", "Passage", "Timings"]

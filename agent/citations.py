@@ -39,7 +39,7 @@ def passage_tokens(text: str) -> Tokens:
     return set(keyword_tokens(text)), {c for c in fold(text) if is_cjk(c)}
 
 
-def _lexical(sentence: Tokens, passage: Tokens) -> float:
+def lexical_share(sentence: Tokens, passage: Tokens) -> float:
     """Mean of the shares of the sentence's words and of its CJK characters found in the passage."""
     parts = [len(mine & theirs) / len(mine) for mine, theirs in zip(sentence, passage) if mine]
     return sum(parts) / len(parts) if parts else 0.0
@@ -67,7 +67,7 @@ def best_quote(sentence: str, passage_text: str) -> str:
     stoks = content_terms(sentence)
     best, best_score = passage_text, -1.0
     for cand in split_sentences(passage_text):
-        score = _lexical(stoks, passage_tokens(cand))
+        score = lexical_share(stoks, passage_tokens(cand))
         if score > best_score:
             best, best_score = cand, score
     return best
@@ -94,7 +94,7 @@ def attach_citations(
         stoks = content_terms(sentence)
         scores = []
         for pi in range(len(passages)):
-            lexical = _lexical(stoks, ptokens[pi])
+            lexical = lexical_share(stoks, ptokens[pi])
             score = lexical
             if sentence_vectors is not None and passage_vectors is not None:
                 cos = float(np.dot(sentence_vectors[si], passage_vectors[pi]))
@@ -115,4 +115,4 @@ def attach_citations(
     return joiner.join(parts), [citations[n] for n in sorted(citations)], supports
 
 
-__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "split_answer"]
+__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "lexical_share", "passage_tokens", "split_answer"]

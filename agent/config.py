@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -68,6 +68,15 @@ class GenerationSettings(_Section):
     grammar: str | None = Field(None, description="Optional GBNF grammar constraining the output.")
 
 
+class GuardSettings(_Section):
+    enabled: bool = Field(True, description="Check every date and number against the sources, and keep to the knowledge cutoff.")
+    regenerate: bool = Field(True, description="Ask the model once more when a draft states an unsupported date or number.")
+    on_failure: Literal["hedge", "drop"] = Field(
+        "hedge", description="What becomes of a sentence whose date or number stays unsupported: an in-character hedge, or nothing."
+    )
+    as_of: int | None = Field(None, description="Talk to the figure at this year of its life (default: its cutoff, usually death).")
+
+
 class Settings(_Section):
     home: Path = Field(description="Agent home: model cache, converted embedder, user figures.")
     corpora_dirs: list[Path] = Field(description="Folders holding one sub-folder per figure.")
@@ -76,6 +85,7 @@ class Settings(_Section):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
+    guard: GuardSettings = Field(default_factory=GuardSettings)
 
     @property
     def models_dir(self) -> Path:

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import prompts
-from .answer import Answer, ModelInfo, Passage, Timings
+from .answer import Answer, DateCheck, ModelInfo, Passage, Timings
+from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates
 from .citations import attach_citations, split_answer
 from .config import Settings, load_settings
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
 from .figures import Figure, get_figure
+from .guard import Verifier, failing, hedge, strip_instructions
 from .index import FigureIndex, ensure_index
 from .llm import ChatModel, Message
 from .modelfile import resolve_model
 from .retrieval import HybridRetriever, make_langchain_retriever
+from .timeline import load_timeline
 from .textutil import detect_language, fold, is_simplified, to_simplified, to_traditional
 
 MAX_QUESTION_CHARS = 2000
+NOT_IN_SOURCES = "not_in_sources"
 
 
 class Agent:
@@ -48,6 +53,7 @@ class Agent:
         self._index = index
         self._retriever: HybridRetriever | None = None
         self._positions: dict[str, int] | None = None
+        self._dating: dict[int | None, PassageDates] = {}
         self._progress = progress
 
     # -- collaborators
@@ -84,40 +90,139 @@ class Agent:
         """A LangChain ``BaseRetriever`` over this figure's sources."""
         return make_langchain_retriever(self.retriever, k)
 
-    def ask(self, question: str, *, on_token: Callable[[str], None] | None = None) -> Answer:
-        """Answer in character from retrieved passages; abstain in character when they are silent."""
+    def ask(
+        self,
+        question: str,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        guard: bool | None = None,
+        as_of: int | None = None,
+    ) -> Answer:
+        """Answer in character from retrieved passages; abstain in character when they are silent.
+
+        With the guard on (``settings.guard.enabled``, or ``guard=True``) the figure keeps to its knowledge
+        cutoff (death, or ``as_of``), passages are stripped of instructions, and every date and number of the
+        draft is checked against the sources: the model is asked once more, then failing sentences are
+        hedged or dropped. ``on_token`` then receives the checked answer at the end instead of the draft.
+        """
         question = _check_question(question)
         llm = self.llm  # resolves (and on first use assembles) the model file; the weights load later
+        gs = self.settings.guard
+        guarded = gs.enabled if guard is None else guard
+        boundary = self.boundary(gs.as_of if as_of is None else as_of)
         start = time.perf_counter()
-        language = detect_language(question)
-        lang = prompts.language_key(language)
-        passages = self.retriever.retrieve(question)
-        retrieval_s = time.perf_counter() - start
-        relevant = [p for p in passages if p.relevance >= self.settings.retrieval.min_relevance]
-        answer = Answer(figure=self.figure.id, question=question, text="", language=lang, passages=passages)
+        lang = prompts.language_key(detect_language(question))
+        answer = Answer(figure=self.figure.id, question=question, text="", language=lang)
         answer.model = ModelInfo(file=llm.model_file.name, sha256=llm.model_file.sha256)
-        answer.timings = Timings(retrieval=round(retrieval_s, 4))
-        if not relevant:
-            answer.text = self._script(prompts.ABSTAIN_NOT_IN_SOURCES[lang].format(name=self.figure.name(lang)), question)
-            answer.abstained, answer.abstain_reason = True, "not_in_sources"
-            if on_token:
+        streamed: list[str] = []
+
+        def finish(text: str | None = None, reason: str | None = None, evidence: str = "") -> Answer:
+            if reason:
+                template = {AFTER_MY_TIME: prompts.ABSTAIN_AFTER_MY_TIME if evidence else prompts.ABSTAIN_AFTER_MY_TIME_PLAIN,
+                            NOT_PRESENT: prompts.ABSTAIN_NOT_PRESENT}.get(reason, prompts.ABSTAIN_NOT_IN_SOURCES)
+                text = template[lang].format(name=self.figure.name(lang), evidence=evidence)
+                answer.abstained, answer.abstain_reason, answer.citations = True, reason, []
+            answer.text = self._script(text or "", question)
+            if on_token and not streamed:
                 on_token(answer.text)
             answer.timings.total = round(time.perf_counter() - start, 4)
             return answer
+
+        finding = boundary.check_question(question) if guarded else None
+        if finding and finding.reason == AFTER_MY_TIME:
+            return finish(reason=AFTER_MY_TIME, evidence=finding.evidence)
+        passages = self.retriever.retrieve(question)
+        answer.timings = Timings(retrieval=round(time.perf_counter() - start, 4))
+        answer.passages = passages
+        min_rel = self.settings.retrieval.min_relevance
+        later: list[Passage] = []
+        if guarded:
+            dating = self._passage_dates(boundary)
+            later = [p for p in passages if dating.after_cutoff(p.id)]
+            passages = [strip_instructions(p) for p in passages if p not in later]
+        relevant = [p for p in passages if p.relevance >= min_rel]
+        if finding and finding.reason == NOT_PRESENT and not boundary.speaks_of([p.text for p in relevant], finding.year):
+            return finish(reason=NOT_PRESENT, evidence=finding.evidence)
+        if not relevant:
+            if any(p.relevance >= min_rel for p in later):
+                return finish(reason=AFTER_MY_TIME)
+            return finish(reason=NOT_IN_SOURCES)
         answer.passages = relevant
         messages = self.build_messages(question, relevant)
-        stream = (lambda token: on_token(self._script(token, question))) if on_token else None
-        generation = llm.generate(messages, on_token=stream)
-        raw = self._script(generation.text.strip(), question)
-        if raw and not _is_cannot_answer(raw, lang):
-            answer.text, answer.citations, _ = self._cite(raw, relevant)
-        if not answer.citations:
-            # Nothing the model said is supported by a passage: the sources are silent on this.
-            answer.text = self._script(prompts.ABSTAIN_NOT_IN_SOURCES[lang].format(name=self.figure.name(lang)), question)
-            answer.abstained, answer.abstain_reason = True, "not_in_sources"
+
+        def stream(token: str) -> None:
+            streamed.append(token)
+            on_token(self._script(token, question))
+
+        generation = llm.generate(messages, on_token=stream if on_token and not guarded else None)
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
-        answer.timings.total = round(time.perf_counter() - start, 4)
-        return answer
+        self._count(answer, generation)
+        raw = self._script(generation.text.strip(), question)
+        if not raw or _is_cannot_answer(raw, lang):
+            return finish(reason=NOT_IN_SOURCES)
+        text, citations, supports = self._cite(raw, relevant)
+        if not citations:
+            # Nothing the model said is supported by a passage: the sources are silent on this.
+            return finish(reason=NOT_IN_SOURCES)
+        if guarded:
+            text, citations, checks = self._verify(answer, messages, raw, text, citations, supports, relevant, boundary)
+            answer.date_checks = checks
+            if not citations:  # every sentence failed its checks; the draft's dates are not repeated
+                after = any(c.status == "contradicted" and c.note.startswith("after") for c in checks)
+                return finish(reason=AFTER_MY_TIME if after else NOT_IN_SOURCES)
+        answer.citations = citations
+        return finish(text)
+
+    @staticmethod
+    def _count(answer: Answer, generation) -> None:
+        answer.timings.generation = round(answer.timings.generation + generation.total_s, 4)
+        answer.timings.tokens += generation.completion_tokens
+
+    def _verify(self, answer, messages, raw, text, citations, supports, passages, boundary):
+        """The guard's policy: check the draft; if a date or number fails, ask once more; hedge what still fails."""
+        question, lang = answer.question, answer.language
+        verifier = Verifier(boundary, load_timeline(self.figure))
+        checks = verifier.check(supports, passages)
+        if not failing(checks):
+            return text, citations, checks
+        gs = self.settings.guard
+        earlier: list[DateCheck] = []
+        if gs.regenerate:
+            items = "、".join(dict.fromkeys(c.text for c in failing(checks))) if lang == "zh" else ", ".join(
+                dict.fromkeys(f'"{c.text}"' for c in failing(checks)))
+            retry = [*messages, Message("assistant", raw), Message("user", prompts.REGENERATE[lang].format(items=items))]
+            generation = self.llm.generate(retry)
+            self._count(answer, generation)
+            raw2 = self._script(generation.text.strip(), question)
+            if raw2 and not _is_cannot_answer(raw2, lang):
+                text2, citations2, supports2 = self._cite(raw2, passages)
+                if citations2:
+                    earlier = [replace(c, action="regenerated") for c in checks]
+                    text, citations, supports = text2, citations2, supports2
+                    checks = verifier.check(supports, passages)
+                    if not failing(checks):
+                        return text, citations, earlier + checks
+        joiner = "" if lang == "zh" else " "
+        text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop", joiner=joiner)
+        return text, citations, earlier + checks
+
+    def boundary(self, as_of: int | None = None) -> KnowledgeBoundary:
+        """What the figure can know, up to its cutoff or up to ``as_of``."""
+        fig = self.figure
+        if as_of is not None:
+            end = fig.died.year if fig.died.year is not None else fig.cutoff
+            if end is not None and as_of > end:
+                raise InputError(f"--as-of {as_of} is after {fig.name('en')}'s death ({end})", hint=f"pick a year up to {end}")
+            if fig.born.year is not None and as_of < fig.born.year:
+                raise InputError(f"--as-of {as_of} is before {fig.name('en')}'s birth ({fig.born.year})",
+                                 hint=f"pick a year from {fig.born.year}")
+        return KnowledgeBoundary(fig, as_of)
+
+    def _passage_dates(self, boundary: KnowledgeBoundary) -> PassageDates:
+        key = boundary.cutoff
+        if key not in self._dating:
+            self._dating[key] = PassageDates(boundary, self.index.chunks)
+        return self._dating[key]
 
     def ask_model_only(self, question: str) -> Answer:
         """The model alone, in character, with no retrieval (the eval baseline): no passages, no citations."""
@@ -134,6 +239,7 @@ class Agent:
         first = generation.first_token_s
         answer.timings = Timings(first_token=None if first is None else round(first, 4),
                                  total=round(time.perf_counter() - start, 4))
+        self._count(answer, generation)
         return answer
 
     # -- steps

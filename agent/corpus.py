@@ -66,11 +66,13 @@ def figure_documents(figure: Figure) -> list[Document]:
 
 
 def sources_state(figure: Figure) -> dict[str, str]:
-    """What the index content depends on: hashes of figure.toml, sources/*, sources.toml and each file it names."""
+    """What the index content depends on: hashes of sources/*, sources.toml and each file it names.
+
+    figure.toml is not part of it: names, voice, cutoff and later_names do not change a chunk."""
     def digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    state = {FIGURE_FILE: digest(figure.root / FIGURE_FILE)}
+    state: dict[str, str] = {}
     for path in source_files(figure.sources_dir):
         state[f"sources/{path.name}"] = digest(path)
     if (figure.root / SOURCES_FILE).is_file():

@@ -56,6 +56,7 @@ class Figure:
     default_language: str
     voice: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
+    later_names: tuple[str, ...] = ()  # people, events, things after the figure's time (the knowledge boundary)
 
     @property
     def sources_dir(self) -> Path:
@@ -110,6 +111,9 @@ def load_figure(root: Path) -> Figure:
     cutoff = data.get("cutoff", died.year)
     if cutoff is not None and not isinstance(cutoff, int):
         raise CorpusError(f"{path}: cutoff must be a year (integer)")
+    later = data.get("later_names", [])
+    if not isinstance(later, list) or not all(isinstance(n, str) and n.strip() for n in later):
+        raise CorpusError(f"{path}: later_names must be a list of names, e.g. [\"蘇軾\", \"Augustus\"]")
     languages = tuple(data.get("languages") or names.keys())
     default_language = data.get("default_language", languages[0])
     return Figure(
@@ -125,6 +129,7 @@ def load_figure(root: Path) -> Figure:
         default_language=default_language,
         voice=_str_dict(data.get("voice"), f"{path}: [voice]"),
         description=_str_dict(data.get("description"), f"{path}: [description]"),
+        later_names=tuple(n.strip() for n in later),
     )
 
 

@@ -23,7 +23,7 @@ from .config import Settings
 from .corpus import figure_documents, sources_state
 from .embeddings import Embedder, embedder_id
 from .errors import IndexError_
-from .figures import Figure
+from .figures import FIGURE_FILE, Figure
 from .textutil import fold, is_cjk, keyword_tokens
 
 FORMAT_VERSION = 4
@@ -126,7 +126,8 @@ def index_state(figure: Figure, settings: Settings) -> str:
     expected = expected_settings(settings)
     if any(manifest.get(k) != v for k, v in expected.items()):
         return "settings-mismatch"
-    if manifest.get("sources") != sources_state(figure) or any(manifest.get(k) != v for k, v in expected_build().items()):
+    recorded = {k: v for k, v in (manifest.get("sources") or {}).items() if k != FIGURE_FILE}  # older manifests hashed it
+    if recorded != sources_state(figure) or any(manifest.get(k) != v for k, v in expected_build().items()):
         return "stale"
     return "ok"
 

@@ -30,6 +30,32 @@ ABSTAIN_NOT_IN_SOURCES = {
     "en": "You ask of something my records do not speak of. I, {name}, will not invent what they do not tell.",
 }
 
+# Said without calling the model, when the question is about what came after the figure's time.
+ABSTAIN_AFTER_MY_TIME = {
+    "zh": "你說的「{evidence}」，是我身後的事了。{name}生前不曾得知，不能妄加評說。",
+    "en": "\"{evidence}\" belongs to a time after mine. I, {name}, never knew of it and will not pretend to.",
+}
+ABSTAIN_AFTER_MY_TIME_PLAIN = {
+    "zh": "你問的是我身後的事了。{name}生前不曾得知，不能妄加評說。",
+    "en": "You ask of things after my time. I, {name}, never knew of them and will not pretend to.",
+}
+# ... when it asks about a time before the figure was born, and the sources do not speak of it.
+ABSTAIN_NOT_PRESENT = {
+    "zh": "「{evidence}」之時，{name}尚未出生，不曾親歷，史料也未向我提起。",
+    "en": "At the time you name ({evidence}) I, {name}, was not yet born, and my records say nothing of it.",
+}
+# A sentence whose date or number the sources do not support is rewritten into this.
+HEDGE = {
+    "zh": "此事的年月數目，史籍未載，我不敢妄言。",
+    "en": "The records do not give the year or the number, and I will not guess.",
+}
+# The guard's one request to answer again, after a draft stated unsupported dates or numbers.
+REGENERATE = {
+    "zh": "你的回答中「{items}」在所給史料中找不到依據。請重新回答：只用史料中寫明的年份和數字；史料沒有寫明的，就說史料未載，不要猜測。",
+    "en": "Your answer stated {items}, which the passages do not support. Answer again using only years and numbers "
+    "the passages state; where they give none, say the records do not give it. Do not guess.",
+}
+
 SYSTEM = {
     "zh": (
         "你是{name}（{life}），{era}。{voice}\n"
@@ -99,7 +125,12 @@ def language_key(language: str) -> str:
 
 
 __all__ = [
+    "ABSTAIN_AFTER_MY_TIME",
+    "ABSTAIN_AFTER_MY_TIME_PLAIN",
     "ABSTAIN_NOT_IN_SOURCES",
+    "ABSTAIN_NOT_PRESENT",
+    "HEDGE",
+    "REGENERATE",
     "CANNOT_ANSWER",
     "CANNOT_ANSWER_MARKERS",
     "MODEL_ONLY_SYSTEM",

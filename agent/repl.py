@@ -53,8 +53,17 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
                 click.echo(f"unknown command {command}; /help lists the commands")
             continue
         try:
-            last = agent.ask(line, on_token=lambda token: click.echo(token, nl=False))
+            shown: list[str] = []
+
+            def show(token: str) -> None:
+                shown.append(token)
+                click.echo(token, nl=False)
+
+            last = agent.ask(line, on_token=show)
             click.echo("")
+            if "".join(shown).strip() != last.text.strip() and shown:
+                click.echo("(checked against the sources:)")
+                click.echo(last.text)
             if last.citations:
                 click.echo(format_citations(last))
         except AgentError as exc:

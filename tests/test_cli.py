@@ -45,8 +45,8 @@ def test_ask_plain_prints_sources(home):
 def test_ask_abstains_in_character(home):
     out = run("ask", "test-poet", "你的手机号码是多少？", "--json")
     ans = json.loads(out.stdout)
-    assert ans["abstained"] is True and ans["abstain_reason"] == "not_in_sources"
-    assert "史料" in ans["text"]
+    assert ans["abstained"] is True and ans["abstain_reason"] == "after_my_time"
+    assert "身后" in ans["text"]  # in character: phones came after the figure's time
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_chat_repl(home):
     assert "/sources" in out.output  # help text
     assert "742" in out.output and "測試小傳 §2" in out.output
     assert "unknown command /bogus" in out.output
-    assert "史料" in out.output
+    assert "身后" in out.output
 
 
 def test_chat_ends_on_eof_and_survives_a_failed_turn(home, monkeypatch):

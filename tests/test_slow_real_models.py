@@ -38,6 +38,8 @@ def test_when_did_you_enter_changan(li_bai):
 
 def test_phone_number_is_refused_in_character(li_bai):
     ans = li_bai.ask("你的手机号码是多少？")
+    assert ans.abstained and ans.abstain_reason == "after_my_time"
+    ans = li_bai.ask("你的手机号码是多少？", guard=False)
     assert ans.abstained and ans.abstain_reason == "not_in_sources"
     assert "李白" in ans.text and ans.citations == []
 

@@ -1,0 +1,160 @@
+"""The knowledge boundary: what a figure cannot know, because it came after its cutoff or before its birth.
+
+The cutoff is the figure's death year (or ``cutoff`` in figure.toml), or the ``as_of`` year a user picks
+to talk to the figure at a point of its life. Three things are checked, all by code:
+
+* a question about what came later: it states a date after the cutoff, names a person, event or thing
+  whose year lies after it (``agent/data/later.toml`` for the world, ``later_names`` in figure.toml for
+  the figure), or asks outright about the time after the figure's death;
+* a question about a time before the figure was born (``not_present`` unless the sources speak of it);
+* passages that describe events after the cutoff: a passage's dates are the dates it states, or, when
+  it states none, the earliest date of the nearest dated passage before it in the same document (the
+  sources are mostly chronological). A passage dated after the cutoff is not given to the model.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .dates import DateMention, extract_dates
+from .figures import Figure
+from .textutil import fold
+
+AFTER_MY_TIME = "after_my_time"
+NOT_PRESENT = "not_present"
+
+# Questions that ask outright about the time after the figure's death.
+_AFTER_DEATH_RE = re.compile(
+    r"after (?:your|his|her) death|after you died|since you died|since your death|posthumous|"
+    r"[你您汝](?:死|去世|逝世|過世|过世|亡故|卒)(?:之)?後|[你您汝](?:死|去世|逝世|過世|过世|亡故|卒)(?:之)?后|身後|身后",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class LaterItem:
+    year: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Why a question falls outside the figure's knowledge; ``evidence`` is the span that shows it."""
+
+    reason: str
+    evidence: str
+    year: int | None = None
+
+
+@lru_cache(maxsize=1)
+def world_items() -> tuple[LaterItem, ...]:
+    data = tomllib.loads(resources.files("agent").joinpath("data/later.toml").read_text(encoding="utf-8"))
+    return tuple(LaterItem(int(item["year"]), tuple(item["names"])) for item in data["item"])
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    folded = re.escape(fold(name))
+    if name.isascii():
+        return re.compile(rf"(?<![a-z]){folded}(?:s|es)?(?![a-z])")
+    return re.compile(folded)
+
+
+def _mentions(folded_text: str, name: str) -> bool:
+    return bool(_name_pattern(name).search(folded_text))
+
+
+class KnowledgeBoundary:
+    """What ``figure`` can know when its knowledge ends in ``cutoff`` (death by default)."""
+
+    def __init__(self, figure: Figure, as_of: int | None = None, items: tuple[LaterItem, ...] | None = None) -> None:
+        self.figure = figure
+        self.born = figure.born.year
+        self.cutoff = as_of if as_of is not None else figure.cutoff
+        self.as_of = as_of
+        self.items = world_items() if items is None else items
+        end = figure.died.year if figure.died.year is not None else self.cutoff
+        start = self.born if self.born is not None else (end - 90 if end is not None else None)
+        self.anchor = (start, end) if start is not None and end is not None else None
+
+    def dates(self, text: str) -> list[DateMention]:
+        return extract_dates(text, anchor=self.anchor, born=self.born)
+
+    def after_cutoff(self, year: int) -> bool:
+        return self.cutoff is not None and year > self.cutoff
+
+    def check_question(self, question: str) -> Finding | None:
+        """``after_my_time`` when the question is about what came later; ``not_present`` when it asks about
+        a time before the figure's birth (the caller keeps that only when no passage speaks of the time)."""
+        folded = fold(question)
+        m = _AFTER_DEATH_RE.search(question)
+        if m and self.as_of is None:
+            return Finding(AFTER_MY_TIME, m.group(0))
+        for name in self.figure.later_names:
+            if _mentions(folded, name):
+                return Finding(AFTER_MY_TIME, name)
+        if self.cutoff is not None:
+            for item in self.items:
+                if item.year > self.cutoff:
+                    for name in item.names:
+                        if _mentions(folded, name):
+                            return Finding(AFTER_MY_TIME, name, item.year)
+        dates = self.dates(question)
+        for d in dates:
+            if self.after_cutoff(d.lo):
+                return Finding(AFTER_MY_TIME, d.text, d.lo)
+        if self.born is not None:
+            for d in dates:
+                if d.hi < self.born and d.kind not in ("century",):
+                    return Finding(NOT_PRESENT, d.text, d.hi)
+        return None
+
+    def speaks_of(self, texts: list[str], year: int) -> bool:
+        """True when one of ``texts`` states a date whose range includes ``year``."""
+        return any(d.lo <= year <= d.hi for text in texts for d in self.dates(text))
+
+
+class PassageDates:
+    """The dates each chunk of an index describes, computed on demand and cached per chunk."""
+
+    LOOKBACK = 8  # how many chunks back an undated chunk looks for a dated one in its document
+
+    def __init__(self, boundary: KnowledgeBoundary, chunks: list) -> None:
+        self.boundary = boundary
+        self.chunks = chunks
+        self._pos = {c.id: i for i, c in enumerate(chunks)}
+        self._own: dict[int, tuple[int, int] | None] = {}
+
+    def _stated(self, i: int) -> tuple[int, int] | None:
+        if i not in self._own:
+            ds = [d for d in self.boundary.dates(self.chunks[i].text) if d.kind not in ("age",)]
+            self._own[i] = (min(d.lo for d in ds), max(d.hi for d in ds)) if ds else None
+        return self._own[i]
+
+    def span(self, chunk_id: str) -> tuple[int, int] | None:
+        """(earliest, latest) year the chunk describes, or the carried-forward earliest year; None if unknown."""
+        i = self._pos.get(chunk_id)
+        if i is None:
+            return None
+        own = self._stated(i)
+        if own is not None:
+            return own
+        doc = self.chunks[i].doc_id
+        for j in range(i - 1, max(-1, i - 1 - self.LOOKBACK), -1):
+            if self.chunks[j].doc_id != doc:
+                break
+            prev = self._stated(j)
+            if prev is not None:
+                return (prev[0], prev[0])
+        return None
+
+    def after_cutoff(self, chunk_id: str) -> bool:
+        span = self.span(chunk_id)
+        return span is not None and self.boundary.after_cutoff(span[0])
+
+
+__all__ = ["AFTER_MY_TIME", "NOT_PRESENT", "Finding", "KnowledgeBoundary", "LaterItem", "PassageDates", "world_items"]
