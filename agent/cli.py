@@ -56,6 +56,24 @@ def settings_options(func):
     return wrapper
 
 
+def guard_options(func):
+    """--no-guard and --as-of, for the commands that answer questions (below @settings_options)."""
+
+    @click.option("--no-guard", "no_guard", is_flag=True,
+                  help="Turn the truthfulness guard off (no date checks, no knowledge cutoff), to compare.")
+    @click.option("--as-of", "as_of", type=int, metavar="YEAR",
+                  help="Talk to the figure as of this year of its life (BC negative); later events are unknown to it.")
+    @functools.wraps(func)
+    def wrapper(*args, settings, no_guard=False, as_of=None, **kwargs):
+        update = {"enabled": not no_guard and settings.guard.enabled}
+        if as_of is not None:
+            update["as_of"] = as_of
+        settings = settings.model_copy(update={"guard": settings.guard.model_copy(update=update)})
+        return func(*args, settings=settings, **kwargs)
+
+    return wrapper
+
+
 def _quiet_libraries() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -87,6 +105,7 @@ def figures(settings) -> None:
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole Answer as JSON.")
 @settings_options
+@guard_options
 def ask(figure: str, question: str, as_json: bool, settings) -> None:
     """Ask FIGURE one QUESTION."""
     from .core import load_agent
@@ -106,6 +125,7 @@ def ask(figure: str, question: str, as_json: bool, settings) -> None:
 @main.command(short_help="Talk with FIGURE in a REPL.")
 @click.argument("figure")
 @settings_options
+@guard_options
 def chat(figure: str, settings) -> None:
     """Talk with FIGURE in a REPL (/sources, /help, /quit; Ctrl-D exits)."""
     from .core import load_agent
@@ -119,6 +139,7 @@ def chat(figure: str, settings) -> None:
 @click.argument("questions", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Answers file (.jsonl or .csv); an existing one is resumed.")
 @settings_options
+@guard_options
 def batch(questions: Path, output: Path, settings) -> None:
     """Answer every question in QUESTIONS (JSONL or CSV with id, figure, question)."""
     from .batch import run_batch
@@ -144,26 +165,73 @@ def batch(questions: Path, output: Path, settings) -> None:
 
 @main.command("eval", short_help="Score answers to eval question files; resumable.")
 @click.argument("questions", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--mode", type=click.Choice(["model-only", "rag", "guarded"]), default="rag", show_default=True,
-              help="model-only: no retrieval; guarded: rag for now (the guard is not built yet).")
+@click.option("--mode", type=click.Choice(["model-only", "rag", "guarded", "all"]), default="guarded", show_default=True,
+              help="model-only: no retrieval; rag: retrieval and generation, no checks; guarded: the full pipeline; "
+              "all: the three, each in a sub-folder, compared side by side.")
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(path_type=Path),
               help="Run folder (default: eval/runs/<mode>-<time>); an existing one is resumed.")
+@click.option("--plots", is_flag=True, help="With --mode all: PNG charts of the modes side by side.")
+@click.option("--rescore", is_flag=True, help="Score the stored answers in the run folder again; ask nothing.")
+@click.option("--corpora", "extra_corpora", type=click.Path(path_type=Path, file_okay=False),
+              help="A folder of extra figures (from 'agent evalset build'); their indexes go beside it.")
 @settings_options
-def eval_(questions: tuple[Path, ...], mode: str, out_dir: Path | None, settings) -> None:
+def eval_(questions: tuple[Path, ...], mode: str, out_dir: Path | None, plots: bool, rescore: bool,
+          extra_corpora: Path | None, settings) -> None:
     """Ask and score every question in QUESTIONS (eval JSONL files); write answers and metrics to a run folder."""
     import time
 
-    from .core import AgentPool
-    from .evaluation import metrics_markdown, run_eval
+    if extra_corpora is not None:
+        if not extra_corpora.is_dir():
+            raise InputError(f"--corpora {extra_corpora}: no such folder", hint="build one with 'agent evalset build'")
+        settings = settings.model_copy(update={"corpora_dirs": [extra_corpora, *settings.corpora_dirs],
+                                               "index_dir": extra_corpora.parent / "indexes"})
 
+    from .core import AgentPool
+    from .evaluation import MODES, metrics_markdown, rescore as rescore_run, run_eval, write_comparison
+
+    if rescore and out_dir is None:
+        raise InputError("--rescore needs the run folder", hint="give -o DIR")
     out_dir = out_dir or Path("eval", "runs", f"{mode}-{time.strftime('%Y%m%d-%H%M%S')}")
-    result = run_eval(
-        questions, AgentPool(settings, progress=True), mode=mode, out_dir=out_dir, progress=True,
-        on_failure=lambda q, exc: click.echo(f"{q.id}: failed: {exc}", err=True),
-    )
-    click.echo(metrics_markdown(result["metrics"]), nl=False)
-    click.echo(f"{result['answered']} answered, {result['skipped']} already answered, "
-               f"{len(result['failed'])} failed -> {out_dir}")
+    modes = list(MODES) if mode == "all" else [mode]
+    pool = None if rescore else AgentPool(settings, progress=True)
+    for m in modes:
+        folder = out_dir / m if mode == "all" else out_dir
+        if rescore:
+            result = rescore_run(questions, folder)
+        else:
+            result = run_eval(questions, pool, mode=m, out_dir=folder, progress=True,
+                              on_failure=lambda q, exc: click.echo(f"{q.source}: failed: {exc}", err=True))
+        click.echo(f"\n{m}:")
+        click.echo(metrics_markdown(result["metrics"]), nl=False)
+        click.echo(f"{result['answered']} answered, {result['skipped']} already answered, "
+                   f"{len(result['failed'])} failed -> {folder}")
+    if mode == "all":
+        click.echo(f"comparison -> {write_comparison(out_dir, plots=plots)}")
+
+
+@main.group(short_help="Build the shared eval sets (TimeQA, 列傳, SimpleQA) as temporary figures.")
+def evalset() -> None:
+    """Build the shared evaluation sets (TimeQA, 列傳, Chinese SimpleQA) as temporary figures and questions."""
+
+
+@evalset.command("build")
+@click.argument("name", type=click.Choice(["timeqa", "liezhuan", "simpleqa"]))
+@click.option("-o", "--output-dir", "out", type=click.Path(path_type=Path), required=True,
+              help="Where the figures (corpora/), questions (questions/NAME.jsonl) and notes (NAME.json) go.")
+@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), default=Path("..", "shared"), show_default=True,
+              help="The shared data folder.")
+@click.option("--limit", type=int, help="timeqa: documents; liezhuan: figures (default 60); simpleqa: questions.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the deterministic selection.")
+def evalset_build(name: str, out: Path, shared: Path, limit: int | None, seed: int) -> None:
+    """Build evaluation set NAME from the shared data into OUT; then run: agent eval OUT/questions/NAME.jsonl --corpora OUT/corpora"""
+    from .evalsets import build_eval_set
+
+    kw = {"timeqa": "limit_docs", "liezhuan": "n_figures", "simpleqa": "limit"}[name]
+    es = build_eval_set(name, shared, out, seed=seed, **({kw: limit} if limit is not None else {}))
+    click.echo(f"{name}: {len(es.figures)} figures, questions -> {es.questions}")
+    click.echo(", ".join(f"{k} {v}" for k, v in es.counts.items()))
+    for note in es.notes:
+        click.echo(f"- {note}")
 
 
 def source_options(func):

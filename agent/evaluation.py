@@ -2,9 +2,9 @@
 
 A run folder holds ``answers.jsonl`` (per question its flat scores and the whole Answer, forced to disk
 as it goes; a rerun skips ids already there), ``metrics.md``, ``metrics.csv`` and ``run.json`` (mode, model
-file and sha256, embedder id, git commit). Modes: ``rag`` is ``Agent.ask``; ``model-only`` is
-``Agent.ask_model_only`` (in character, no retrieval); ``guarded`` is the same as ``rag`` for now -- the
-truthfulness guard is a later issue.
+file and sha256, embedder id, git commit). Modes: ``model-only`` is ``Agent.ask_model_only`` (in
+character, no retrieval); ``rag`` is ``Agent.ask(guard=False)`` (retrieval, generation and citations, no
+checks); ``guarded`` is ``Agent.ask(guard=True)``, the full pipeline.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from pathlib import Path
 
 from .answer import Answer, Passage
 from .batch import answered_ids, read_question_text
+from .citations import lexical_share, passage_tokens, split_answer
+from .dates import DateMention, extract_dates
 from .errors import AgentError, InputError
-from .textutil import detect_language, fold
+from .guard import date_supports
+from .textutil import content_terms, detect_language, fold
 
 KINDS = ("answerable", "unanswerable", "after_death", "injection")
 MODES = ("model-only", "rag", "guarded")
-GUARD_NOTE = "the truthfulness guard is not implemented yet; guarded runs the rag pipeline"
 
 
 @dataclass
@@ -39,6 +41,7 @@ class EvalQuestion:
     answers: list[str] = field(default_factory=list)
     years: list[tuple[int, int]] = field(default_factory=list)  # inclusive ranges; a single year is (y, y)
     passages: list[str] = field(default_factory=list)
+    source: str = ""  # "path:line", for messages
 
 
 def read_eval_questions(path: Path) -> list[EvalQuestion]:
@@ -49,7 +52,9 @@ def read_eval_questions(path: Path) -> list[EvalQuestion]:
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
-                out.append(_question(line))
+                q = _question(line)
+                q.source = f"{path}:{number}"
+                out.append(q)
             except ValueError as exc:
                 raise InputError(f"{path}:{number}: {exc}") from None
     return out
@@ -89,29 +94,18 @@ def _is_year(y: object) -> bool:
 
 # -- scoring
 
-_NUM = r"(?<!\d)(?<![\d][.,:])(?<![\[§#])(?P<num>\d{1,4})(?!\d|[.,:]\d|%|\])"
-_YEAR_RE = re.compile(
-    r"(?P<pre>公元前|公元|\bA\.?D\.?\s?)?" + _NUM
-    + r"(?P<post>\s?(?:BCE|B\.C\.E\.|B\.C\.|BC|CE|C\.E\.|AD|A\.D\.)(?![A-Za-z])|年)?"
-)
 _CITATION_RE = re.compile(r"\[\d+\]")
 
 
-def extract_years(text: str) -> list[int]:
-    """Arabic-numeral years 1-2100 stated in ``text``, in order; BC/BCE (and 公元前) give negative years.
+def stated_dates(text: str) -> list[DateMention]:
+    """The dates an answer states: years in Arabic or Chinese numerals, BC/AD, reign eras (天寶元年 = 742),
+    centuries, ranges (``agent.dates``); citation markers like ``[2]`` never count."""
+    return extract_dates(_CITATION_RE.sub(lambda m: " " * len(m.group(0)), text))
 
-    A number counts as a year when it has 3-4 digits or carries an era mark (BC, AD, CE, 公元, 年);
-    citation markers like ``[2]`` never count. Years in Chinese numerals or reign eras (天寶元年)
-    are not read; converting those is a later issue.
-    """
-    years = []
-    for m in _YEAR_RE.finditer(_CITATION_RE.sub(" ", text)):
-        pre, post, value = (m.group("pre") or "").strip(), (m.group("post") or "").strip(), int(m.group("num"))
-        bc = pre == "公元前" or post.startswith("B")
-        if not (1 <= value <= 2100) or (len(m.group("num")) < 3 and not (pre or post)):
-            continue
-        years.append(-value if bc else value)
-    return years
+
+def extract_years(text: str) -> list[int]:
+    """The first year of every date stated in ``text``, in order (BC negative)."""
+    return [d.lo for d in stated_dates(text)]
 
 
 def passage_matches(passage: Passage, gold: str) -> bool:
@@ -124,33 +118,63 @@ def passage_matches(passage: Passage, gold: str) -> bool:
     return bool(gold) and locator.startswith(gold) and not (gold[-1].isalnum() and locator[len(gold)].isalnum())
 
 
+def _citation_pairs(answer: Answer) -> list[tuple[str, Passage]]:
+    """(sentence, cited passage) for every marker in the answer; markers number ``answer.passages``."""
+    pairs = []
+    for sentence, numbers in split_answer(answer.text):
+        for n in dict.fromkeys(numbers):
+            if 1 <= n <= len(answer.passages):
+                pairs.append((sentence, answer.passages[n - 1]))
+    return pairs
+
+
+CITATION_PRECISION_SHARE = 0.5
+
+
+def _precise(sentence: str, passage: Passage) -> bool:
+    """The cited passage holds the sentence's support: half its content terms and every date it states."""
+    if lexical_share(content_terms(sentence), passage_tokens(passage.text)) < CITATION_PRECISION_SHARE:
+        return False
+    have = extract_dates(passage.text)
+    return all(any(date_supports(h, d) for h in have) for d in stated_dates(sentence))
+
+
 def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | None) -> dict:
-    """Flat scores of one answer; a score that does not apply is None (retrieval scores when ``retrieved`` is None)."""
+    """Flat scores of one answer; a score that does not apply is None (retrieval scores when ``retrieved`` is None).
+
+    An abstention states no dates (its fixed text may echo the question's). A stated date is supported when a
+    passage the answer cites states a date whose range contains it; model-only answers cite nothing.
+    """
     recall = rr = None
     if question.passages and retrieved is not None:
         hits = [any(passage_matches(p, g) for p in retrieved) for g in question.passages]
         recall = sum(hits) / len(hits)
         ranks = [i for i, p in enumerate(retrieved, 1) if any(passage_matches(p, g) for g in question.passages)]
         rr = 1 / ranks[0] if ranks else 0.0
-    stated = extract_years(answer.text)
-    correct = None
+    stated = [] if answer.abstained else stated_dates(answer.text)
+    correct = wrong_date = None
     if question.answers or question.years:
         text = fold(answer.text)
-        correct = any(fold(a) in text for a in question.answers) or any(
-            lo <= y <= hi for y in stated for lo, hi in question.years
-        )
+        hit_year = any(d.lo <= hi and lo <= d.hi for d in stated for lo, hi in question.years)
+        correct = not answer.abstained and (any(fold(a) in text for a in question.answers) or hit_year)
+        if question.years and stated:
+            wrong_date = not hit_year
     by_id = {p.id: p for p in answer.passages}
-    cited_years: set[int] = set()
-    for c in answer.citations:
-        cited_years.update(extract_years(by_id[c.passage_id].text if c.passage_id in by_id else c.quote))
+    cited_dates = [d for c in answer.citations
+                   for d in extract_dates(by_id[c.passage_id].text if c.passage_id in by_id else c.quote)]
+    unsupported = [d for d in stated if not any(date_supports(c, d) for c in cited_dates)]
+    pairs = [] if answer.abstained else _citation_pairs(answer)
     return {
         "recall_at_k": recall, "reciprocal_rank": rr, "k": None if retrieved is None else len(retrieved),
-        "answer_correct": correct,
-        "years_stated": stated, "unsupported_years": [y for y in stated if y not in cited_years],
+        "answer_correct": correct, "wrong_date": wrong_date,
+        "years_stated": [d.text for d in stated], "unsupported_years": [d.text for d in unsupported],
         "citation_valid": all(c.passage_id in by_id for c in answer.citations) if answer.citations else None,
-        "abstained": answer.abstained,
+        "citation_precision": sum(_precise(s, p) for s, p in pairs) / len(pairs) if pairs else None,
+        "abstained": answer.abstained, "abstain_reason": answer.abstain_reason,
         "language_match": answer.abstained or detect_language(answer.text) == question.lang,
         "latency_s": answer.timings.total, "first_token_s": answer.timings.first_token,
+        "tokens": answer.timings.tokens, "generation_s": answer.timings.generation,
+        "guard_changed": any(c.action != "kept" for c in answer.date_checks),
     }
 
 
@@ -158,11 +182,13 @@ def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | Non
 
 COLUMNS = (  # (summary key, table heading)
     ("n", "n"), ("recall_at_k", "recall@k"), ("mrr", "MRR"), ("accuracy", "accuracy"),
-    ("date_precision", "date precision"), ("unsupported_year_share", "unsupported-year share"),
-    ("citation_validity", "citation validity"), ("abstain_precision", "abstain precision"),
+    ("date_precision", "date precision"), ("unsupported_year_share", "unsupported-date share"),
+    ("wrong_date_share", "wrong-date share"),
+    ("citation_validity", "citation validity"), ("citation_precision", "citation precision"),
+    ("abstain_precision", "abstain precision"),
     ("abstain_recall", "abstain recall"), ("false_refusal", "false refusal"),
     ("after_death_refusal", "after-death refusal"), ("language_match", "language match"),
-    ("latency_p50_s", "latency p50 s"), ("latency_p95_s", "latency p95 s"),
+    ("latency_p50_s", "latency p50 s"), ("latency_p95_s", "latency p95 s"), ("tokens_per_s", "tokens/s"),
 )
 
 
@@ -196,7 +222,9 @@ def _metrics(rows: list[dict]) -> dict:
         "accuracy": _mean(r["answer_correct"] for r in answerable),
         "date_precision": _ratio(stated - unsupported, stated),
         "unsupported_year_share": _ratio(sum(bool(r["unsupported_years"]) for r in rows), len(rows)),
+        "wrong_date_share": _mean(r.get("wrong_date") for r in answerable),
         "citation_validity": _mean(r["citation_valid"] for r in rows),
+        "citation_precision": _mean(r.get("citation_precision") for r in rows),
         "abstain_precision": _ratio(sum(r["kind"] == "unanswerable" for r in abstained), len(abstained)),
         "abstain_recall": _ratio(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
         "false_refusal": _ratio(sum(r["abstained"] for r in answerable), len(answerable)),
@@ -204,6 +232,7 @@ def _metrics(rows: list[dict]) -> dict:
         "language_match": _mean(r["language_match"] for r in rows),
         "latency_p50_s": _percentile([r["latency_s"] for r in rows], 0.5),
         "latency_p95_s": _percentile([r["latency_s"] for r in rows], 0.95),
+        "tokens_per_s": _ratio(sum(r.get("tokens") or 0 for r in rows), sum(r.get("generation_s") or 0 for r in rows)),
     }
 
 
@@ -287,6 +316,17 @@ def run_eval(
     paths, out_dir = [Path(p) for p in paths], Path(out_dir)
     questions = read_questions_files(paths)
     get_agent = getattr(pool_or_factory, "get", pool_or_factory)
+    run_path = out_dir / "run.json"
+    if run_path.is_file():
+        earlier = json.loads(run_path.read_text(encoding="utf-8")).get("mode")
+        if earlier and earlier != mode:
+            raise InputError(f"{out_dir} holds a {earlier} run; resuming it as {mode} would mix modes",
+                             hint="give another --output-dir")
+    for q in questions:  # an unknown figure fails here, with its line, not half-way through the run
+        try:
+            get_agent(q.figure)
+        except AgentError as exc:
+            raise InputError(f"{q.source}: {exc}") from None
     answers_path = out_dir / "answers.jsonl"
     done = answered_ids(answers_path)  # also cuts a line torn by a killed run
     todo = [q for q in questions if q.id not in done]
@@ -297,7 +337,8 @@ def run_eval(
         for q in tqdm(todo, desc=f"eval {mode}", unit="q", disable=not progress):
             agent = get_agent(q.figure)
             try:
-                answer = agent.ask_model_only(q.question) if mode == "model-only" else agent.ask(q.question)
+                answer = (agent.ask_model_only(q.question) if mode == "model-only"
+                          else agent.ask(q.question, guard=mode == "guarded"))
             except AgentError as exc:
                 failed.append((q.id, str(exc)))
                 if on_failure:
@@ -312,25 +353,101 @@ def run_eval(
             answered += 1
     finally:
         fh.close()
+    skipped = len(questions) - len(todo)
+    return _write_results(out_dir, paths, questions, mode, get_agent, answered=answered, skipped=skipped, failed=failed)
+
+
+def _write_results(out_dir: Path, paths: list[Path], questions: list[EvalQuestion], mode: str, get_agent,
+                   *, answered: int, skipped: int, failed: list) -> dict:
+    """metrics.md, metrics.csv and run.json of a run folder, from its answers.jsonl."""
     wanted = {q.id for q in questions}
-    rows = [r for r in _read_rows(answers_path) if r["id"] in wanted]
+    rows = [r for r in _read_rows(out_dir / "answers.jsonl") if r["id"] in wanted]
     summary = summarize(rows)
     _write_atomic(out_dir / "metrics.md", metrics_markdown(summary))
     _write_atomic(out_dir / "metrics.csv", metrics_csv(summary))
     model = next((r["answer"]["model"] for r in reversed(rows) if r["answer"].get("model")), None)
-    embedder = None
-    if mode != "model-only" and questions:
-        from .embeddings import embedder_id
-
-        embedder = embedder_id(get_agent(questions[0].figure).settings.embedding)
     run = {
-        "mode": mode, "guard": GUARD_NOTE if mode == "guarded" else None, "questions": [str(p) for p in paths],
-        "model_file": model and model["file"], "model_sha256": model and model["sha256"], "embedder": embedder,
-        "git_commit": git_commit(), "answered": answered, "skipped": len(questions) - len(todo),
+        "mode": mode, "questions": [str(p) for p in paths],
+        "model_file": model and model["file"], "model_sha256": model and model["sha256"],
+        "git_commit": git_commit(), "answered": answered, "skipped": skipped,
         "failed": [{"id": i, "error": e} for i, e in failed],
     }
+    if get_agent is not None and questions:
+        from .embeddings import embedder_id
+
+        settings = get_agent(questions[0].figure).settings
+        run["embedder"] = None if mode == "model-only" else embedder_id(settings.embedding)
+        run["settings"] = {key: getattr(settings, key).model_dump(mode="json")
+                           for key in ("generation", "retrieval", "chunking", "guard")}
+    previous = out_dir / "run.json"
+    if previous.is_file() and get_agent is None:  # a rescore keeps what the run recorded
+        run = {**json.loads(previous.read_text(encoding="utf-8")), **{k: v for k, v in run.items() if k != "git_commit"},
+               "rescored_at_commit": run["git_commit"]}
     _write_atomic(out_dir / "run.json", json.dumps(run, ensure_ascii=False, indent=2) + "\n")
-    return {"metrics": summary, "answered": answered, "skipped": run["skipped"], "failed": failed, "out_dir": out_dir}
+    return {"metrics": summary, "answered": answered, "skipped": skipped, "failed": failed, "out_dir": out_dir}
+
+
+def rescore(paths: Iterable[Path], out_dir: Path) -> dict:
+    """Score the stored answers of a run folder again (after the scoring changed), without asking anything."""
+    paths, out_dir = [Path(p) for p in paths], Path(out_dir)
+    answers_path = out_dir / "answers.jsonl"
+    if not answers_path.is_file():
+        raise InputError(f"{out_dir}: no answers.jsonl to rescore", hint="run 'agent eval' into this folder first")
+    questions = read_questions_files(paths)
+    by_id = {q.id: q for q in questions}
+    run_path = out_dir / "run.json"
+    mode = json.loads(run_path.read_text(encoding="utf-8")).get("mode", "rag") if run_path.is_file() else "rag"
+    answered_ids(answers_path)  # cuts a torn last line
+    lines = []
+    for row in _read_rows(answers_path):
+        q = by_id.get(row["id"])
+        if q is not None:
+            answer = Answer.from_dict(row["answer"])
+            retrieved = None if mode == "model-only" else answer.passages
+            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **score(q, answer, retrieved),
+                   "answer": row["answer"]}
+        lines.append(json.dumps(row, ensure_ascii=False))
+    _write_atomic(answers_path, "\n".join(lines) + ("\n" if lines else ""))
+    return _write_results(out_dir, paths, questions, mode, None, answered=0, skipped=len(lines), failed=[])
+
+
+COMPARE_KEYS = (  # the metrics a reader compares across modes
+    ("accuracy", "accuracy"), ("unsupported_year_share", "unsupported-date share"),
+    ("wrong_date_share", "wrong-date share"), ("date_precision", "date precision"),
+    ("abstain_recall", "unanswerable refused"), ("false_refusal", "false refusal"),
+    ("after_death_refusal", "after-death refused"), ("citation_precision", "citation precision"),
+    ("recall_at_k", "recall@k"), ("latency_p50_s", "latency p50 s"),
+)
+
+
+def comparison_markdown(summaries: dict[str, dict[str, dict]], group: str = "all") -> str:
+    """One row per mode, the key metrics of ``group`` (a figure id, or "all") side by side."""
+    lines = ["| mode | n | " + " | ".join(t for _, t in COMPARE_KEYS) + " |", "|---" * (len(COMPARE_KEYS) + 2) + "|"]
+    for mode, summary in summaries.items():
+        m = summary.get(group) or {}
+        lines.append(f"| {mode} | {m.get('n', 0)} | " + " | ".join(_cell(m.get(k), "–") for k, _ in COMPARE_KEYS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_comparison(out_dir: Path, *, plots: bool = False, title: str = "") -> Path:
+    """``comparison.md`` (and with ``plots`` PNG charts) for the mode sub-folders of ``out_dir`` that exist."""
+    out_dir = Path(out_dir)
+    summaries = {mode: summarize(_read_rows(out_dir / mode / "answers.jsonl"))
+                 for mode in MODES if (out_dir / mode / "answers.jsonl").is_file()}
+    if not summaries:
+        raise InputError(f"{out_dir}: no mode folders ({', '.join(MODES)}) with answers", hint="run 'agent eval --mode all -o DIR'")
+    parts = [f"# {title or out_dir.name}: modes side by side\n", comparison_markdown(summaries)]
+    figures = sorted({g for s in summaries.values() for g in s if g != "all"})
+    for fig in figures:
+        parts += [f"\n## {fig}\n", comparison_markdown(summaries, fig)]
+    if plots:
+        from .plots import write_mode_charts
+
+        charts = write_mode_charts(summaries, out_dir, title=title or out_dir.name)
+        parts.insert(2, "\n" + "".join(f"![{c.stem}]({c.name})\n" for c in charts))
+    path = out_dir / "comparison.md"
+    _write_atomic(path, "".join(parts))
+    return path
 
 
 def _read_rows(path: Path) -> list[dict]:
@@ -339,4 +456,4 @@ def _read_rows(path: Path) -> list[dict]:
 
 
 __all__ = ["EvalQuestion", "extract_years", "metrics_csv", "metrics_markdown", "passage_matches",
-           "read_eval_questions", "run_eval", "score", "summarize"]
+           "read_eval_questions", "rescore", "run_eval", "write_comparison", "comparison_markdown", "score", "stated_dates", "summarize"]

@@ -14,6 +14,7 @@ from agent.evaluation import (
     extract_years,
     passage_matches,
     read_eval_questions,
+    rescore,
     run_eval,
     score,
     summarize,
@@ -48,7 +49,8 @@ def test_score_correct_and_wrong_answer(settings, embedder):
     q = _question()
     right = _answer_citing(agent, ANSWER)
     s = score(q, right, right.passages)
-    assert s["answer_correct"] is True and s["years_stated"] == [742] and s["unsupported_years"] == []
+    assert s["answer_correct"] is True and s["years_stated"] == ["天寶元年", "742年"] and s["unsupported_years"] == []
+    assert s["wrong_date"] is False and s["citation_precision"] == 1.0
     assert s["recall_at_k"] == 1.0 and s["reciprocal_rank"] == 1 / (
         1 + [p.locator for p in right.passages].index("測試小傳 §2"))
     assert s["citation_valid"] is True and s["language_match"] is True and s["abstained"] is False
@@ -56,7 +58,8 @@ def test_score_correct_and_wrong_answer(settings, embedder):
 
     wrong = _answer_citing(agent, "I came to the capital in 800. [1]")
     s = score(q, wrong, wrong.passages)
-    assert s["answer_correct"] is False and s["years_stated"] == [800] and s["unsupported_years"] == [800]
+    assert s["answer_correct"] is False and s["years_stated"] == ["800"] and s["unsupported_years"] == ["800"]
+    assert s["wrong_date"] is True
     assert s["language_match"] is False
     wrong.citations[0].passage_id = "not-a-passage"
     assert score(q, wrong, wrong.passages)["citation_valid"] is False
@@ -76,7 +79,8 @@ def test_extract_years():
     text = "Caesar died in 44 BC [2]; Vesuvius, AD 79; 742年; 公元前202年; 10 years, 3.5 li, 1,000 men, 2200, §12."
     assert extract_years(text) == [-44, 79, 742, -202]
     assert extract_years("in 44 BCE and in 1066.") == [-44, 1066]
-    assert extract_years("天寶元年") == []  # reign eras are a later issue
+    assert extract_years("天寶元年，後至德二載") == [742, 757]  # reign eras converted
+    assert extract_years("[12] §3 第2章") == []
 
 
 def test_passage_matches_by_id_and_locator_prefix():
@@ -111,7 +115,8 @@ def test_summary_numbers():
         "n": 6, "recall_at_k": 0.5, "mrr": 0.5, "accuracy": 0.5, "date_precision": 0.5,
         "unsupported_year_share": 2 / 6, "citation_validity": 2 / 3, "abstain_precision": 1 / 3,
         "abstain_recall": 0.5, "false_refusal": 1 / 3, "after_death_refusal": 1.0, "language_match": 5 / 6,
-        "latency_p50_s": 3.5, "latency_p95_s": 5.75,
+        "latency_p50_s": 3.5, "latency_p95_s": 5.75, "wrong_date_share": None, "citation_precision": None,
+        "tokens_per_s": None,
     })
     a = s["a"]
     assert a["recall_at_k"] == 0.75 and a["date_precision"] == pytest.approx(2 / 3)
@@ -185,17 +190,62 @@ def test_model_only_mode_uses_no_passages(settings, embedder, tmp_path):
     rows = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
     assert all(r["answer"]["passages"] == [] and r["answer"]["citations"] == [] for r in rows)
     assert not any(r["abstained"] for r in rows) and rows[0]["recall_at_k"] is None
-    assert rows[0]["unsupported_years"] == [742]  # nothing cited, so no year is supported
+    assert rows[0]["unsupported_years"] == ["742年"]  # nothing cited, so no year is supported
     system, user = llm.calls[0]
     assert "測詩人" in system.content and user.content == Q and len(llm.calls) == 3
     assert result["metrics"]["all"]["abstain_recall"] == 0.0
     assert json.loads((out / "run.json").read_text())["embedder"] is None
 
 
-def test_guarded_mode_is_recorded_as_rag_for_now(settings, embedder, tmp_path):
+def test_guarded_mode_runs_the_guard_and_rag_does_not(settings, embedder, tmp_path):
+    invented = "我入長安，得見皇帝。[1]那是七五〇年的事。[1]"
+    agent = _agent(settings, embedder, ScriptedChatModel(lambda messages: invented))
+    for mode in ("rag", "guarded"):
+        run_eval([_questions_file(tmp_path)], lambda figure: agent, mode=mode, out_dir=tmp_path / mode)
+    rag, guarded = ([json.loads(x) for x in (tmp_path / m / "answers.jsonl").read_text().splitlines()]
+                    for m in ("rag", "guarded"))
+    assert rag[0]["unsupported_years"] == ["七五〇年"] and rag[0]["answer"]["date_checks"] == []
+    assert guarded[0]["unsupported_years"] == [] and guarded[0]["guard_changed"] is True
+    run = json.loads((tmp_path / "guarded" / "run.json").read_text())
+    assert run["mode"] == "guarded" and run["settings"]["guard"]["enabled"] is True
+    assert run["settings"]["generation"]["temperature"] == 0.0 and "seed" in run["settings"]["generation"]
+
+
+def test_resuming_a_run_in_another_mode_is_refused(settings, embedder, tmp_path):
     agent = _agent(settings, embedder, ScriptedChatModel(lambda messages: ANSWER))
-    run_eval([_questions_file(tmp_path)], lambda figure: agent, mode="guarded", out_dir=tmp_path / "run")
-    assert "not implemented" in json.loads((tmp_path / "run" / "run.json").read_text())["guard"]
+    run_eval([_questions_file(tmp_path)], lambda figure: agent, mode="rag", out_dir=tmp_path / "run")
+    with pytest.raises(InputError, match="holds a rag run"):
+        run_eval([_questions_file(tmp_path)], lambda figure: agent, mode="guarded", out_dir=tmp_path / "run")
+
+
+def test_unknown_figure_is_an_error_with_its_line(settings, embedder, tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text(_line() + "\n" + _line(id="q2", figure="nobody") + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"{path}:2: unknown figure 'nobody'"):
+        run_eval([path], lambda figure: get_figure(settings, figure), mode="rag", out_dir=tmp_path / "run")
+
+
+def test_rescore_recomputes_scores_from_stored_answers(settings, embedder, tmp_path):
+    agent = _agent(settings, embedder, ScriptedChatModel(lambda messages: ANSWER))
+    path, out = _questions_file(tmp_path), tmp_path / "run"
+    run_eval([path], lambda figure: agent, mode="rag", out_dir=out)
+    rows = [json.loads(x) for x in (out / "answers.jsonl").read_text().splitlines()]
+    rows[0]["years_stated"] = ["stale"]
+    (out / "answers.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    result = rescore([path], out)
+    again = [json.loads(x) for x in (out / "answers.jsonl").read_text().splitlines()]
+    assert again[0]["years_stated"] == ["天宝元年", "742年"] and result["skipped"] == 3
+    assert json.loads((out / "run.json").read_text())["mode"] == "rag"
+
+
+def test_mode_all_writes_a_comparison_with_charts(home, tmp_path):
+    path, out = _questions_file(tmp_path), tmp_path / "cmp"
+    result = CliRunner().invoke(main, ["eval", str(path), "--mode", "all", "--plots", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = (out / "comparison.md").read_text()
+    for mode in ("model-only", "rag", "guarded"):
+        assert (out / mode / "answers.jsonl").is_file() and f"| {mode} | 3 |" in text
+    assert (out / "overall.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "![overall](overall.png)" in text
 
 
 @pytest.fixture
@@ -210,7 +260,7 @@ def test_cli_eval_end_to_end(home, tmp_path):
     assert "| figure | n | recall@k |" in result.output and "| test-poet | 3 |" in result.output
     assert "3 answered, 0 already answered, 0 failed" in result.output
     run = json.loads((out / "run.json").read_text())
-    assert run["mode"] == "rag" and run["model_file"] == "tiny.gguf" and len(run["model_sha256"]) == 64
+    assert run["mode"] == "guarded" and run["model_file"] == "tiny.gguf" and len(run["model_sha256"]) == 64
     rows = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
     assert rows[0]["answer_correct"] is True and rows[1]["abstained"] is True
     again = CliRunner().invoke(main, ["eval", str(path), "-o", str(out)])
