@@ -1,0 +1,119 @@
+"""The knowledge boundary on its own: questions about later times, passages dated after the cutoff, the timeline file."""
+
+from __future__ import annotations
+
+import glob
+
+import pytest
+
+from agent.boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates, world_items
+from agent.chunking import Chunk
+from agent.config import load_settings
+from agent.errors import CorpusError
+from agent.evaluation import read_questions_files
+from agent.figures import get_figure
+from agent.timeline import load_timeline
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def repo_settings():
+    return load_settings(overrides={"corpora_dirs": [str(REPO / "corpora")]})
+
+
+@pytest.mark.parametrize("figure, question, evidence", [
+    ("li-bai", "你如何评价苏轼的词？", "蘇軾"),
+    ("li-bai", "What do you think of Bai Juyi's poetry?", "Bai Juyi"),
+    ("li-bai", "杜甫在770年去世，你听说后有什么感想？", "770年"),
+    ("julius-caesar", "What do you make of the battle of Actium?", "Actium"),
+    ("julius-caesar", "你對1453年的事有什麼看法？", "1453年"),
+    ("abraham-lincoln", "What did you think of the telephone?", "telephone"),
+    ("abraham-lincoln", "What happened after your death?", "after your death"),
+    ("poplicola", "What do you think of Julius Caesar?", "Julius Caesar"),
+    ("qian-yi", "你怎么看李时珍的《本草纲目》？", "李時珍"),
+])
+def test_later_things_are_after_my_time(repo_settings, figure, question, evidence):
+    finding = KnowledgeBoundary(get_figure(repo_settings, figure)).check_question(question)
+    assert finding is not None and finding.reason == AFTER_MY_TIME
+    assert finding.evidence in (evidence, evidence.replace("蘇軾", "苏轼"))
+
+
+@pytest.mark.parametrize("figure, question", [
+    ("julius-caesar", "你是在哪一年渡過盧比孔河的？"),  # the Rubicon (49 BC) is within Caesar's life
+    ("su-shi", "「東坡居士」這個號是怎麼來的？"),  # 東坡 is on the world list, but not after 蘇軾's own time
+    ("abraham-lincoln", "When did you first ride on a railroad?"),
+    ("li-bai", "你何时入长安？"),
+])
+def test_things_within_the_life_are_not(repo_settings, figure, question):
+    assert KnowledgeBoundary(get_figure(repo_settings, figure)).check_question(question) is None
+
+
+def test_as_of_moves_the_cutoff(repo_settings):
+    li_bai = get_figure(repo_settings, "li-bai")
+    assert KnowledgeBoundary(li_bai).check_question("天宝十五载你在哪里？") is None
+    finding = KnowledgeBoundary(li_bai, as_of=742).check_question("天宝十五载你在哪里？")
+    assert finding.reason == AFTER_MY_TIME and finding.year == 756
+
+
+def test_before_birth_is_a_not_present_candidate(repo_settings):
+    finding = KnowledgeBoundary(get_figure(repo_settings, "abraham-lincoln")).check_question("What did you do in 1776?")
+    assert finding.reason == NOT_PRESENT and finding.year == 1776
+
+
+def test_no_answerable_team_question_crosses_the_boundary(repo_settings):
+    """The later-names lists must not refuse what the sources answer (a regression test on the gold sets)."""
+    questions = read_questions_files(sorted(glob.glob(str(REPO / "eval" / "questions" / "*.jsonl")))
+                                     + sorted(glob.glob(str(REPO / "eval" / "probes" / "*.jsonl"))))
+    boundaries = {}
+    crossed = []
+    for q in questions:
+        if q.kind == "answerable":
+            b = boundaries.setdefault(q.figure, KnowledgeBoundary(get_figure(repo_settings, q.figure)))
+            finding = b.check_question(q.question)
+            if finding and finding.reason == AFTER_MY_TIME:
+                crossed.append((q.id, finding.evidence))
+    assert crossed == []
+
+
+def test_world_list_is_well_formed():
+    items = world_items()
+    assert len(items) > 30 and all(item.names for item in items)
+    names = [n for item in items for n in item.names]
+    assert len(names) == len(set(names))
+
+
+def _chunk(cid: str, doc: str, text: str) -> Chunk:
+    return Chunk(cid, doc, text, "t", "t", "", "primary", "zh")
+
+
+def test_undated_chunks_take_the_date_of_the_last_dated_chunk_in_their_document(settings):
+    chunks = [_chunk("a:1", "a", "天寶元年入長安。"), _chunk("a:2", "a", "賜金放還。"),
+              _chunk("a:3", "a", "至德二載，流夜郎。"), _chunk("a:4", "a", "遇赦而還。"), _chunk("b:1", "b", "好飲酒。")]
+    dating = PassageDates(KnowledgeBoundary(get_figure(settings, "test-poet"), as_of=750), chunks)
+    assert dating.span("a:2") == (742, 742) and not dating.after_cutoff("a:2")
+    assert dating.after_cutoff("a:3") and dating.after_cutoff("a:4")
+    assert dating.span("b:1") is None and not dating.after_cutoff("b:1")
+
+
+def test_timeline_loads_and_bad_years_are_named(settings, tmp_path):
+    fig = get_figure(settings, "test-poet")
+    assert load_timeline(fig) == []
+    (fig.root / "timeline.toml").write_text('[[event]]\nyear = 742\nzh = "入長安"\n[[event]]\nyear = "c. 750"\nzh = "x"\n',
+                                            encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"timeline.toml: event 2: year 'c. 750' must be an integer"):
+        load_timeline(fig)
+
+
+def test_every_builtin_timeline_loads(repo_settings):
+    for fid in ("li-bai", "su-shi", "julius-caesar", "abraham-lincoln", "meng-haoran", "qian-yi", "poplicola", "agricola"):
+        events = load_timeline(get_figure(repo_settings, fid))
+        assert events and all(e.text for e in events)  # 錢乙's timeline dates nothing: no source gives a year
+
+
+def test_later_names_must_be_a_list_of_names(settings):
+    fig = get_figure(settings, "test-poet")
+    toml = fig.root / "figure.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[names]", "later_names = \"蘇軾\"\n\n[names]"), encoding="utf-8")
+    with pytest.raises(CorpusError, match="later_names must be a list"):
+        get_figure(settings, "test-poet")
