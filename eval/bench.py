@@ -454,11 +454,12 @@ def bench_retrieval(figure, chunks: list, vectors: np.ndarray, embedder, retriev
 # -- part c: answer latency
 
 
-def _time_ours(agent, question: str) -> dict:
+def _time_ours(agent, question: str, *, guard: bool = True) -> dict:
+    """Our full ask (the guard on, as shipped); with ``guard=False`` the same pipeline without the checks."""
     agent.llm.llama.reset()  # no KV-cache reuse between calls: every call starts cold
     first: list[float] = []
     start = time.perf_counter()
-    answer = agent.ask(question, on_token=lambda _t: first or first.append(time.perf_counter() - start))
+    answer = agent.ask(question, guard=guard, on_token=lambda _t: first or first.append(time.perf_counter() - start))
     total = time.perf_counter() - start
     return {
         "ours_total_s": round(total, 4), "ours_first_token_s": round(first[0], 4) if first else None,
@@ -467,6 +468,7 @@ def _time_ours(agent, question: str) -> dict:
         "ours_tokens": getattr(answer.timings, "tokens", None),
         "ours_generation_s": getattr(answer.timings, "generation", None),
         "model": dataclasses.asdict(answer.model) if answer.model else None,
+        "guard_changed": any(c.action != "kept" for c in answer.date_checks),
     }
 
 
@@ -506,9 +508,12 @@ def bench_answer(agent, questions: list[str], *, repeat: int = 1, log=print) -> 
         for who in order:
             if who == "ours":
                 row.update(_time_ours(agent, q))
+                no_guard = _time_ours(agent, q, guard=False)
+                row["noguard_total_s"] = no_guard["ours_total_s"]
             elif messages is not None:
                 row.update(_time_bare(llama, messages, gen))
         row["ratio"] = round(row["ours_total_s"] / row["bare_total_s"], 3) if row["bare_total_s"] else None
+        row["noguard_ratio"] = round(row["noguard_total_s"] / row["bare_total_s"], 3) if row["bare_total_s"] else None
         rows.append(row)
         log(f"{q[:28]:30} ours {row['ours_total_s']:.2f}s  bare {row['bare_total_s'] or 0:.2f}s  "
             f"first token ours {row['ours_first_token_s'] or 0:.2f}s bare {row['bare_first_token_s'] or 0:.2f}s")
@@ -520,6 +525,8 @@ def bench_answer(agent, questions: list[str], *, repeat: int = 1, log=print) -> 
         "figure": agent.figure.id, "model": model, "embedder": agent.embedder.id, "load_s": round(load_s, 2),
         "max_tokens": gen.max_tokens, "temperature": gen.temperature, "seed": gen.seed, "grammar": bool(gen.grammar),
         "median_ratio": round(percentile([r["ratio"] for r in both], 0.5), 3) if both else None,
+        "median_noguard_ratio": round(percentile([r["noguard_ratio"] for r in both], 0.5), 3) if both else None,
+        "regenerated": sum(r.get("guard_changed", False) for r in rows),
         "median_first_token_ratio": round(percentile(ttft, 0.5), 3) if ttft else None,
         "ours_total_p50_s": percentile([r["ours_total_s"] for r in rows], 0.5),
         "bare_total_p50_s": percentile([r["bare_total_s"] for r in both], 0.5),
@@ -596,8 +603,9 @@ def results_markdown(result: dict) -> str:
             "",
             (f"Same messages, max_tokens {an['max_tokens']}, temperature {an['temperature']}, both streamed, "
              f"KV cache reset before each call, order alternating. Load (embedder + index + chat model) "
-             f"{_f(an['load_s'], 1)} s. Median ratio ours / bare: total **{_f(an['median_ratio'])}**, "
-             f"first token {_f(an['median_first_token_ratio'])}."),
+             f"{_f(an['load_s'], 1)} s. Median ratio ours / bare: total **{_f(an['median_ratio'])}** with the "
+             f"guard ({an.get('regenerated', 0)} answers changed by it), {_f(an.get('median_noguard_ratio'))} without; "
+             f"first token {_f(an['median_first_token_ratio'])} (with the guard the checked answer arrives whole)."),
             "",
         ]
         lines += _table(

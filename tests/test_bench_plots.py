@@ -144,7 +144,7 @@ def test_percentiles_and_markdown(bench):
     assert "| 1,090 | 12.0 | 15,000 | 900.0 | 850.0 | 16.7 | 512 | 60.0 |" in md
     assert "| 10,000 | 2.0 | 2.9 | 2.0 | 2.9 | 2.0 | 2.9 | 2.0 | 2.9 | 3.0 |" in md
     assert "| 你何时入长安？ | ours | no | 0.050 | 1.20 | 5.00 | — | — | — |" in md
-    assert "total **1.05**, first token —" in md
+    assert "total **1.05** with the guard" in md
     for table in (line for line in md.splitlines() if line.startswith("|")):
         assert table.endswith("|")
 
