@@ -31,7 +31,10 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
     """Read questions until /quit or end of input; a failed turn prints its error and the loop goes on."""
     read = read or (lambda prompt: click.prompt(prompt, prompt_suffix="", default="", show_default=False))
     name = agent.figure.display_name
-    click.echo(f"Talking with {name} ({agent.figure.life}). /help for commands, /quit to leave.")
+    guard = agent.settings.guard
+    when = f", as of {guard.as_of}" if guard.as_of is not None and guard.enabled else ""
+    checks = "" if guard.enabled else " The truthfulness guard is off."
+    click.echo(f"Talking with {name} ({agent.figure.life}{when}).{checks} /help for commands, /quit to leave.")
     last: Answer | None = None
     while True:
         try:

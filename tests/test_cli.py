@@ -166,3 +166,18 @@ def test_python_m_agent_entry_point():
 
     out = subprocess.run([sys.executable, "-m", "agent", "--help"], capture_output=True, text=True, env={**os.environ})
     assert out.returncode == 0 and "ask" in out.stdout and "chat" in out.stdout and "batch" in out.stdout
+
+
+def test_guard_flags(home):
+    out = run("ask", "test-poet", "你的手机号码是多少？", "--json", "--no-guard")
+    assert json.loads(out.stdout)["abstain_reason"] == "not_in_sources"  # no knowledge boundary without the guard
+    out = run("chat", "test-poet", "--as-of", "742", input="/quit\n")
+    assert out.exit_code == 0 and "as of 742" in out.output
+    out = run("chat", "test-poet", "--no-guard", input="/quit\n")
+    assert "guard is off" in out.output
+
+
+def test_as_of_outside_the_life_is_one_line(home):
+    out = CliRunner().invoke(main, ["ask", "test-poet", "你何时入长安？", "--as-of", "900"])
+    assert out.exit_code == 1 and "--as-of 900 is after Test Poet's death (762)" in out.output
+    assert out.output.strip().count("\n") == 0
