@@ -498,3 +498,13 @@ def test_extraction_is_fast_after_warm_up():
         extract_dates(text, anchor=LI_BAI, born=701)
         best = min(best, time.perf_counter() - start)
     assert best < 0.010
+
+
+@pytest.mark.parametrize("text, year", [
+    ("ran for the Legislature the same year (1832), and was beaten", 1832),
+    ("天寶十五載（756）", 756),
+    ("in the year of 1832", 1832),
+    ("its first year is 742", 742),
+])
+def test_years_in_brackets_and_after_the_word_year(text, year):
+    assert year in [d.lo for d in extract_dates(text)]

@@ -32,7 +32,7 @@ _EN_RANGE_HEAD_RE = re.compile(
 )
 _EN_CONTEXT_RE = re.compile(
     rf"(?:(?i:\b(?:in|by|since|until|till|from|after|before|around|circa|about|approximately|roughly|born|died|"
-    rf"during|year))|(?<![\w.])(?:c\.|ca\.|b\.|d\.|r\.|fl\.)|"
+    rf"during|year(?:\s+(?:of|is|was))?))|(?<![\w.])(?:c\.|ca\.|b\.|d\.|r\.|fl\.)|"
     rf"(?i:\b(?:spring|summer|autumn|fall|winter|end|beginning|middle|start|close)\s+of)|"
     rf"\b(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?,?)?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS}),?)\s*$"
 )
@@ -91,6 +91,9 @@ def _english_years(t: str) -> Iterator[_Cand]:
             yield _cand(head.start() if head else start, m.end(), value, value, "year")
             continue
         if len(num) < 3 or num[0] == "0" or not 1 <= n <= 2100 or _counted_after(t, m.end()):
+            continue
+        if start > 0 and t[start - 1] in "(（" and t[m.end():m.end() + 1] in (")", "）"):
+            yield _cand(start, m.end(), n, n, "year")  # a number alone in brackets: "the same year (1832)"
             continue
         ctx = _head(_EN_CONTEXT_RE, t, start, 40)
         if not ctx:
