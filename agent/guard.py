@@ -1,8 +1,10 @@
 """The truthfulness guard: every date and number an answer states is checked against the sources.
 
-A date is *supported* when a passage cited for its sentence states a date whose range contains it; failing
-that, another retrieved passage that shares content with the sentence; failing that, a timeline event of
-the figure that shares content with the sentence. It is *contradicted* when it lies after the figure's
+A date is *supported* when a passage cited for its sentence states a date whose range contains it, in a
+sentence of the passage about the same thing (it shares a quarter of the answer sentence's content, the
+dates and the figure's own names left out: "married … 1843" is not supported by "1843 … the Whig
+convention"); failing that, another retrieved passage that shares content with the sentence, under the
+same rule; failing that, a timeline event of the figure that shares content with the sentence. It is *contradicted* when it lies after the figure's
 knowledge cutoff, or when the sentence's cited passages state dates and none of them agrees; otherwise it is
 *unsupported*. Numbers (counts, durations, ages) are supported by the same value in the same places.
 
@@ -24,6 +26,11 @@ from .timeline import TimelineEvent
 
 # Numbers this small are everyday words ("one of my friends", 一首詩) rather than claims to check.
 MIN_CHECKED_NUMBER = 3
+# A passage's date supports an answer's only where the passage sentence around it shares this much of what
+# the answer sentence says besides the date (the same event, not just the same year).
+DATE_CONTEXT_SHARE = 0.25
+# Around a date in a long passage sentence (classical Chinese runs on for clauses), this many characters.
+DATE_CONTEXT_CHARS = 40
 
 _INSTRUCTION_RE = re.compile(
     r"ignore (?:all |any |your |the |previous |above |prior )*(?:instructions|rules|sources|prompt)|"
@@ -52,9 +59,35 @@ def strip_instructions(passage: Passage) -> Passage:
     return replace(passage, text=joiner.join(s.strip() for s in kept))
 
 
+def date_context(text: str, mention: DateMention) -> str:
+    """The passage sentence holding ``mention``; in a long sentence, the characters around it."""
+    start = max(text.rfind(p, 0, mention.start) for p in "。！？；.!?\n") + 1
+    ends = [i for i in (text.find(p, mention.end) for p in "。！？；.!?\n") if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    if end - start > 2 * DATE_CONTEXT_CHARS + len(mention.text):
+        start = max(start, mention.start - DATE_CONTEXT_CHARS)
+        end = min(end, mention.end + DATE_CONTEXT_CHARS)
+    return text[start:end]
+
+
+def claim_terms(sentence: str, dates: list[DateMention], names: frozenset[str] = frozenset()):
+    """What a sentence says besides its dates and the figure's names: the content the date must be bound to."""
+    chars = list(sentence)
+    for d in dates:
+        chars[d.start:d.end] = " " * (d.end - d.start)
+    return content_terms("".join(chars), exclude=names)
+
+
+def bound_support(source: DateMention, context_tokens, stated: DateMention, claim) -> bool:
+    """``source`` (with the tokens of its passage context) supports ``stated`` in a sentence saying ``claim``."""
+    if not date_supports(source, stated):
+        return False
+    return not (claim[0] or claim[1]) or lexical_share(claim, context_tokens) >= DATE_CONTEXT_SHARE
+
+
 @dataclass
 class _Evidence:
-    dates: list[DateMention]
+    dates: list[tuple[DateMention, tuple]]  # each date with the tokens of its context
     numbers: list[NumberMention]
     tokens: tuple
 
@@ -65,11 +98,15 @@ class Verifier:
     def __init__(self, boundary: KnowledgeBoundary, timeline: list[TimelineEvent]) -> None:
         self.boundary = boundary
         self.timeline = [e for e in timeline if e.year is not None]
+        from .retrieval import name_terms
+
+        self.names = frozenset(name_terms(boundary.figure))
         self._cache: dict[str, _Evidence] = {}
 
     def _evidence(self, key: str, text: str) -> _Evidence:
         if key not in self._cache:
-            self._cache[key] = _Evidence(self.boundary.dates(text), extract_numbers(text), passage_tokens(text))
+            dates = [(d, passage_tokens(date_context(text, d))) for d in self.boundary.dates(text)]
+            self._cache[key] = _Evidence(dates, extract_numbers(text), passage_tokens(text))
         return self._cache[key]
 
     def check(self, supports: list[SentenceSupport], passages: list[Passage]) -> list[DateCheck]:
@@ -84,27 +121,29 @@ class Verifier:
             if not dates and not numbers:
                 continue
             terms = content_terms(s.sentence)
+            claim = claim_terms(s.sentence, dates, self.names)
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
             for d in dates:
-                checks.append(self._check_date(s.sentence, d, terms, cited, others, passages, evidence))
+                checks.append(self._check_date(s.sentence, d, claim, cited, others, passages, evidence))
             for n in numbers:
                 checks.append(self._check_number(s.sentence, n, terms, cited, others, passages, evidence))
         return checks
 
-    def _check_date(self, sentence, d: DateMention, terms, cited, others, passages, evidence) -> DateCheck:
+    def _check_date(self, sentence, d: DateMention, claim, cited, others, passages, evidence) -> DateCheck:
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
-                if any(date_supports(e, d) for e in evidence[i].dates):
+                if any(bound_support(e, ctx, d, claim) for e, ctx in evidence[i].dates):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
         for event in self.timeline:
             if d.lo <= event.year <= d.hi or (d.approx and abs(event.year - d.lo) <= 1):
-                if lexical_share(terms, self._evidence(f"timeline:{id(event)}", event.all_text).tokens) >= MIN_LEXICAL:
+                tokens = self._evidence(f"timeline:{id(event)}", event.all_text).tokens
+                if not (claim[0] or claim[1]) or lexical_share(claim, tokens) >= DATE_CONTEXT_SHARE:
                     return replace(base, status="supported", where="timeline", evidence=f"timeline: {event.year_text or event.year}")
-        stated = [e for i in cited for e in evidence[i].dates if e.kind != "age"]
+        stated = [e for i in cited for e, _ in evidence[i].dates if e.kind != "age"]
         if stated and d.kind != "age":
             shown = ", ".join(dict.fromkeys(e.text for e in stated[:3]))
             return replace(base, status="contradicted", evidence=passages[cited[0]].id, note=f"the cited passage gives {shown}")
@@ -163,4 +202,5 @@ def hedge(
     return joiner.join(parts), [used[n] for n in sorted(used)], checks
 
 
-__all__ = ["MIN_CHECKED_NUMBER", "Verifier", "date_supports", "failing", "hedge", "is_instruction", "strip_instructions"]
+__all__ = ["DATE_CONTEXT_SHARE", "MIN_CHECKED_NUMBER", "Verifier", "bound_support", "claim_terms", "date_context",
+           "date_supports", "failing", "hedge", "is_instruction", "strip_instructions"]

@@ -257,3 +257,15 @@ def test_tiny_gguf_injected_date_is_removed(tiny_model_home):
     # the same forced answer to a question without the year: the verifier removes the date
     ans = agent.ask("You were born in Shu and read the classics as a boy: when was that?")
     assert "1999" not in ans.text and any(c.lo == 1999 and c.status == "contradicted" for c in ans.date_checks)
+
+
+def test_a_date_must_be_stated_of_the_same_thing(verifier):
+    """The year of another event in the cited passage does not support the sentence's date."""
+    p = _passage("a", "測詩人生於七〇一年。天寶元年，測詩人入長安，得見皇帝。", )
+    born, capital = verifier.check([SentenceSupport("我於701年入長安。", [1], 1.0),
+                                    SentenceSupport("我於742年入長安，得見皇帝。", [1], 1.0)], [p])
+    assert born.status == "contradicted" and capital.status == "supported"
+    en = _passage("b", "He was born in 701. In 742 he reached Chang'an and met the emperor.", "en")
+    wrong, right = verifier.check([SentenceSupport("I reached Chang'an in 701.", [1], 1.0),
+                                   SentenceSupport("I was born in 701.", [1], 1.0)], [en])
+    assert wrong.status == "contradicted" and right.status == "supported"
