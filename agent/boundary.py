@@ -31,7 +31,7 @@ NOT_PRESENT = "not_present"
 _AFTER_DEATH_RE = re.compile(
     r"after (?:your|his|her) death|after you died|since you died|since your death|posthumous|"
     r"[你您汝](?:死|去世|逝世|過世|过世|亡故|卒)(?:之)?後|[你您汝](?:死|去世|逝世|過世|过世|亡故|卒)(?:之)?后|身後|身后",
-    re.I,
+    re.IGNORECASE,
 )
 
 

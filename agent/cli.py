@@ -187,7 +187,8 @@ def eval_(questions: tuple[Path, ...], mode: str, out_dir: Path | None, plots: b
                                                "index_dir": extra_corpora.parent / "indexes"})
 
     from .core import AgentPool
-    from .evaluation import MODES, metrics_markdown, rescore as rescore_run, run_eval, write_comparison
+    from .evaluation import MODES, metrics_markdown, run_eval, write_comparison
+    from .evaluation import rescore as rescore_run
 
     if rescore and out_dir is None:
         raise InputError("--rescore needs the run folder", hint="give -o DIR")

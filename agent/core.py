@@ -23,8 +23,8 @@ from .index import FigureIndex, ensure_index
 from .llm import ChatModel, Message
 from .modelfile import resolve_model
 from .retrieval import HybridRetriever, make_langchain_retriever
-from .timeline import load_timeline
 from .textutil import detect_language, fold, is_simplified, to_simplified, to_traditional
+from .timeline import load_timeline
 
 MAX_QUESTION_CHARS = 2000
 NOT_IN_SOURCES = "not_in_sources"
