@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .documents import Document, load_documents, source_files
 from .errors import CorpusError
-from .figures import FIGURE_FILE, Figure
+from .figures import FIGURE_FILE, Figure, read_toml
 from .loaders import SourceSpec, load_source
 
 log = logging.getLogger(__name__)
@@ -22,10 +21,7 @@ def read_specs(figure: Figure) -> list[SourceSpec]:
     path = figure.root / SOURCES_FILE
     if not path.is_file():
         return []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path)
     specs = []
     for i, entry in enumerate(data.get("source", []), start=1):
         try:

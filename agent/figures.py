@@ -88,14 +88,19 @@ def _str_dict(value: Any, where: str) -> dict[str, str]:
     return dict(value)
 
 
-def load_figure(root: Path) -> Figure:
-    path = root / FIGURE_FILE
+def read_toml(path: Path) -> dict[str, Any]:
+    """A corpus TOML file (figure.toml, sources.toml, timeline.toml); bad TOML is a CorpusError naming it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CorpusError(f"{root}: no {FIGURE_FILE}", hint="each figure folder needs a figure.toml") from None
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_figure(root: Path) -> Figure:
+    path = root / FIGURE_FILE
+    if not path.is_file():
+        raise CorpusError(f"{root}: no {FIGURE_FILE}", hint="each figure folder needs a figure.toml")
+    data = read_toml(path)
     fid = data.get("id", root.name)
     if not isinstance(fid, str) or not ID_RE.match(fid):
         raise CorpusError(f"{path}: id {fid!r} must be lower-case letters, digits and hyphens")
@@ -157,4 +162,4 @@ def get_figure(settings: Settings, figure_id: str) -> Figure:
     return load_figure(dirs[figure_id])
 
 
-__all__ = ["Figure", "LifeYear", "get_figure", "list_figures", "load_figure"]
+__all__ = ["Figure", "LifeYear", "get_figure", "list_figures", "load_figure", "read_toml"]

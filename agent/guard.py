@@ -21,6 +21,7 @@ from .answer import Citation, DateCheck, Passage
 from .boundary import KnowledgeBoundary
 from .citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
 from .dates import DateMention, NumberMention, extract_numbers
+from .retrieval import name_terms
 from .textutil import content_terms, split_sentences
 from .timeline import TimelineEvent
 
@@ -98,8 +99,6 @@ class Verifier:
     def __init__(self, boundary: KnowledgeBoundary, timeline: list[TimelineEvent]) -> None:
         self.boundary = boundary
         self.timeline = [e for e in timeline if e.year is not None]
-        from .retrieval import name_terms
-
         self.names = frozenset(name_terms(boundary.figure))
         self._cache: dict[str, _Evidence] = {}
 

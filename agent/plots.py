@@ -91,44 +91,33 @@ def write_mode_charts(summaries: dict[str, dict[str, dict]], out_dir: Path, *, t
     modes = list(summaries)
     colours = _colours(modes)
     prefix = f"{title}: " if title else ""
-    written: list[Path] = []
+    def chart(name, size, categories, series, *, ylim, ylabel, chart_title, **bars) -> Path:
+        fig = Figure(figsize=size)
+        ax = fig.add_subplot()
+        _grouped_bars(ax, categories, series, colours, **bars)
+        ax.set_ylim(0, ylim)
+        ax.set_ylabel(ylabel)
+        ax.set_title(f"{prefix}{chart_title}", fontsize=10)
+        fig.tight_layout()
+        return _save(fig, out_dir / name)
+
+    def upper(series, floor: float, headroom: float) -> float:
+        return max(floor, max((v for vs in series.values() for v in vs if v is not None), default=0) * headroom)
+
+    figures = sorted({g for m in modes for g in summaries[m] if g != ALL})
+    overall = {m: [(summaries[m].get(ALL) or {}).get(key) for key, _ in RATES] for m in modes}
+    per_figure = {m: [(summaries[m].get(g) or {}).get("unsupported_year_share") for g in figures] for m in modes}
+    latency = {m: [(summaries[m].get(ALL) or {}).get(k) for k in ("latency_p50_s", "latency_p95_s")] for m in modes}
     with matplotlib.rc_context({"svg.hashsalt": "figure-agent", "font.family": "DejaVu Sans"}):
-        # (1) overall rates
-        fig = Figure(figsize=(9, 4.5))
-        ax = fig.add_subplot()
-        overall = {m: [(summaries[m].get(ALL) or {}).get(key) for key, _ in RATES] for m in modes}
-        _grouped_bars(ax, [label for _, label in RATES], overall, colours, top=1.0)
-        ax.set_ylim(0, 1.08)
-        ax.set_ylabel("rate (0–1)")
-        ax.set_title(f"{prefix}overall rates by mode", fontsize=10)
-        fig.tight_layout()
-        written.append(_save(fig, out_dir / "overall.png"))
-
-        # (2) unsupported-year share per figure
-        figures = sorted({g for m in modes for g in summaries[m] if g != ALL})
-        fig = Figure(figsize=(max(6, 1.1 * len(figures) + 3), 4.5))
-        ax = fig.add_subplot()
-        per_figure = {m: [(summaries[m].get(g) or {}).get("unsupported_year_share") for g in figures] for m in modes}
-        _grouped_bars(ax, figures, per_figure, colours, top=1.0)
-        finite = [v for vs in per_figure.values() for v in vs if v is not None]
-        ax.set_ylim(0, max(0.1, max(finite, default=0) * 1.2))
-        ax.set_ylabel("share of answers stating an unsupported year")
-        ax.set_title(f"{prefix}unsupported-year share by figure", fontsize=10)
-        fig.tight_layout()
-        written.append(_save(fig, out_dir / "unsupported_years_by_figure.png"))
-
-        # (3) latency
-        fig = Figure(figsize=(6, 4))
-        ax = fig.add_subplot()
-        latency = {m: [(summaries[m].get(ALL) or {}).get(k) for k in ("latency_p50_s", "latency_p95_s")] for m in modes}
-        _grouped_bars(ax, ["p50", "p95"], latency, colours, fmt="{:.1f}", rotation=0)
-        finite = [v for vs in latency.values() for v in vs if v is not None]
-        ax.set_ylim(0, max(1.0, max(finite, default=0) * 1.15))
-        ax.set_ylabel("seconds per answer")
-        ax.set_title(f"{prefix}answer latency by mode", fontsize=10)
-        fig.tight_layout()
-        written.append(_save(fig, out_dir / "latency.png"))
-    return written
+        return [
+            chart("overall.png", (9, 4.5), [label for _, label in RATES], overall, top=1.0, ylim=1.08,
+                  ylabel="rate (0–1)", chart_title="overall rates by mode"),
+            chart("unsupported_years_by_figure.png", (max(6, 1.1 * len(figures) + 3), 4.5), figures, per_figure,
+                  top=1.0, ylim=upper(per_figure, 0.1, 1.2), ylabel="share of answers stating an unsupported year",
+                  chart_title="unsupported-year share by figure"),
+            chart("latency.png", (6, 4), ["p50", "p95"], latency, fmt="{:.1f}", rotation=0,
+                  ylim=upper(latency, 1.0, 1.15), ylabel="seconds per answer", chart_title="answer latency by mode"),
+        ]
 
 
 def read_answer_rows(path: Path) -> list[dict]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
-from .figures import Figure
+from .figures import Figure, read_toml
 
 TIMELINE_FILE = "timeline.toml"
 
@@ -41,10 +40,7 @@ def load_timeline(figure: Figure) -> list[TimelineEvent]:
 
 @lru_cache(maxsize=64)
 def _load(path: Path, _mtime: int) -> tuple[TimelineEvent, ...]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path)
     events = []
     for i, raw in enumerate(data.get("event", []), start=1):
         if not isinstance(raw, dict):

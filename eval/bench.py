@@ -151,8 +151,15 @@ def _meminfo_total_gb() -> float | None:
         return None
 
 
+SHA_DIGITS = 16  # results keep the first 16 hex digits of a model's sha256; the full digest is in agent/modelfile.py
+
+
+def _short(sha: str | None) -> str | None:
+    return sha[:SHA_DIGITS] if sha else sha
+
+
 def model_info(settings) -> dict:
-    """The configured chat model's file and sha256, without assembling or loading it."""
+    """The configured chat model's file and (the start of its) sha256, without assembling or loading it."""
     from agent.errors import AgentError
     from agent.modelfile import BUNDLED, resolve_model
 
@@ -160,12 +167,12 @@ def model_info(settings) -> dict:
     spec = BUNDLED.get(name)
     if spec is not None:
         present = (settings.models_dir / spec.filename).is_file()
-        return {"file": spec.filename, "sha256": spec.sha256, "present": present}
+        return {"file": spec.filename, "sha256": _short(spec.sha256), "present": present}
     try:
         mf = resolve_model(name, settings.models_dir)
     except AgentError as exc:
         return {"file": name, "sha256": None, "error": str(exc)}
-    return {"file": mf.name, "sha256": mf.sha256, "present": True}
+    return {"file": mf.name, "sha256": _short(mf.sha256), "present": True}
 
 
 def run_stamp() -> dict:
@@ -184,12 +191,14 @@ def metadata(settings) -> dict:
 # -- part a: index build throughput
 
 
-class _TimedEmbedder:
-    """Passes calls through to an embedder and adds up the seconds spent embedding documents."""
+class _BenchEmbedder:
+    """Passes calls through to an embedder, adding up the seconds spent embedding documents; query vectors
+    of ``questions`` are computed up front, so retrieval can be timed without the query embedding."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner, questions: list[str] = ()) -> None:
         self.inner = inner
         self.seconds = 0.0
+        self.vectors = {q: np.asarray(inner.embed_query(q), dtype=np.float32) for q in questions}
 
     @property
     def id(self) -> str:
@@ -207,7 +216,7 @@ class _TimedEmbedder:
             self.seconds += time.perf_counter() - start
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.inner.embed_query(text)
+        return self.vectors[text] if text in self.vectors else self.inner.embed_query(text)
 
 
 def bio_files(directory: Path = BIOS_DIR, limit: int | None = None) -> list[Path]:
@@ -274,7 +283,7 @@ def bench_index(settings, embedder, files: list[Path], work: Path) -> dict:
     start = time.perf_counter()
     embedder.embed_query("warm up")  # loads the model: not part of the throughput
     load_s = time.perf_counter() - start
-    timed = _TimedEmbedder(embedder)
+    timed = _BenchEmbedder(embedder)
     start = time.perf_counter()
     index = build_index(figure, settings, timed)
     wall = time.perf_counter() - start
@@ -343,28 +352,6 @@ def memory_index(chunks: list, vectors: np.ndarray, tokens: list[list[str]], nam
     return FigureIndex(name, Path(name), {"n_chunks": len(chunks)}, chunks, dense, keyword, weights)
 
 
-class _QueryCache:
-    """An embedder whose query vectors were computed beforehand: retrieval without the query embedding."""
-
-    def __init__(self, inner, questions: list[str]) -> None:
-        self.inner = inner
-        self.vectors = {q: np.asarray(inner.embed_query(q), dtype=np.float32) for q in questions}
-
-    @property
-    def id(self) -> str:
-        return self.inner.id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.vectors[text]
-
-
 def load_base(settings, figure_ids: list[str]):
     """(first figure, chunks, vectors) of the saved indexes of ``figure_ids``; ids are prefixed by figure when several.
 
@@ -416,7 +403,7 @@ def bench_retrieval(figure, chunks: list, vectors: np.ndarray, embedder, retriev
 
     base_tokens = [keyword_tokens(c.text) for c in chunks]
     embedder.embed_query("warm up")
-    cached = _QueryCache(embedder, questions)
+    cached = _BenchEmbedder(embedder, questions)
     embed_s = [_timed(embedder.embed_query, q) for _ in range(repeats) for q in questions]
     n = retrieval_settings.candidates
     rows = []
@@ -467,7 +454,7 @@ def _time_ours(agent, question: str, *, guard: bool = True) -> dict:
         "abstained": answer.abstained, "abstain_reason": answer.abstain_reason,
         "ours_tokens": getattr(answer.timings, "tokens", None),
         "ours_generation_s": getattr(answer.timings, "generation", None),
-        "model": dataclasses.asdict(answer.model) if answer.model else None,
+        "model": {"file": answer.model.file, "sha256": _short(answer.model.sha256)} if answer.model else None,
         "guard_changed": any(c.action != "kept" for c in answer.date_checks),
     }
 

@@ -43,7 +43,7 @@ def one(text: str, **kwargs) -> DateMention:
     return found[0]
 
 
-# -- reign eras ---------------------------------------------------------------------------------------------
+# -- reign eras
 
 @pytest.mark.parametrize(
     "text, year",
@@ -164,7 +164,7 @@ def test_era_round_trip(era, data, digits, simplified):
         assert one(text).lo == start + n - 1
 
 
-# -- sexagenary years -----------------------------------------------------------------------------------------
+# -- sexagenary years
 
 @pytest.mark.parametrize("text", ["甲申年", "歲在甲申", "岁在甲申", "歲次甲申", "甲申歲", "甲申之歲"])
 def test_sexagenary_year_with_anchor(text):
@@ -196,7 +196,7 @@ def test_sexagenary_years():
         sexagenary_years("甲丑", LI_BAI)
 
 
-# -- ages ------------------------------------------------------------------------------------------------------
+# -- ages
 
 @pytest.mark.parametrize(
     "text, born, lo, hi, approx",
@@ -241,7 +241,7 @@ def test_death_year_after_zu_nian_is_a_year():
     assert spans("本傳所記的卒年1101年") == [("1101年", 1101, 1101)]
 
 
-# -- Arabic and Chinese-numeral years ----------------------------------------------------------------------
+# -- Arabic and Chinese-numeral years
 
 @pytest.mark.parametrize(
     "text, mention, year",
@@ -278,7 +278,7 @@ def test_not_dates(text):
     assert extract_dates(text) == []
 
 
-# -- centuries, decades, ranges, circa ----------------------------------------------------------------------
+# -- centuries, decades, ranges, circa
 
 @pytest.mark.parametrize(
     "text, lo, hi, kind, approx",
@@ -372,7 +372,7 @@ def test_mixed_passage_offsets():
     ]
 
 
-# -- numbers ---------------------------------------------------------------------------------------------------
+# -- numbers
 
 @pytest.mark.parametrize(
     "text, mention, value, unit, approx",
@@ -427,7 +427,7 @@ def test_number_values_agree_across_scripts():
     assert number_value("junk") is None
 
 
-# -- numerals ----------------------------------------------------------------------------------------------------
+# -- numerals
 
 @pytest.mark.parametrize(
     "text, value",
@@ -482,7 +482,7 @@ def test_shift_year_skips_zero(year, delta):
         assert abs(moved - year) == abs(delta) + 1
 
 
-# -- speed -------------------------------------------------------------------------------------------------------
+# -- speed
 
 def test_extraction_is_fast_after_warm_up():
     zh = ("李白（701年－762年），字太白。天寶元年，玄宗召入長安，供奉翰林。天宝三载（744年），賜金放還。"

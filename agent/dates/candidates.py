@@ -16,7 +16,7 @@ __all__ = ["CIRCA"]
 CIRCA = 2  # years added on each side of a circa date
 
 
-# -- candidates --------------------------------------------------------------------------------------------
+# -- candidates
 
 
 class _Cand(NamedTuple):

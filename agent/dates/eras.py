@@ -33,7 +33,7 @@ class Era:
     ruler_ids: tuple[int, ...] = ()
 
 
-# -- sanmiao tables ----------------------------------------------------------------------------------------
+# -- sanmiao tables
 
 _TIER1 = frozenset({97, 99, 119, 132})  # 唐, 武周, 宋, 北宋
 _TIER2 = frozenset({41, 42, 43, 44, 46, 47, 48, 51, 52, 53, 83, 84, 85, 88, 96, 103, 105, 109, 113, 116, 117,
@@ -201,7 +201,7 @@ def era_year(era: str, n: int, *, near: tuple[int, int] | None = None) -> int:
     return chosen[1]
 
 
-# -- sexagenary cycle --------------------------------------------------------------------------------------
+# -- sexagenary cycle
 
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 __all__ = ["chinese_numeral", "english_number", "number_value", "shift_year", "to_chinese_numeral"]
 
 
-# -- year arithmetic ---------------------------------------------------------------------------------------
+# -- year arithmetic
 
 
 def _to_astro(year: int) -> int:
@@ -27,7 +27,7 @@ def shift_year(year: int, delta: int) -> int:
     return _from_astro(_to_astro(year) + delta)
 
 
-# -- Chinese numerals --------------------------------------------------------------------------------------
+# -- Chinese numerals
 
 _ZERO = "〇○零"
 _DIGIT_VALUE = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -148,7 +148,7 @@ def to_chinese_numeral(n: int, *, digits: bool = False) -> str:
     return text[1:] if text.startswith("一十") else text
 
 
-# -- English number words ----------------------------------------------------------------------------------
+# -- English number words
 
 _EN_UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
