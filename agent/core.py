@@ -182,15 +182,13 @@ class Agent:
         """The guard's policy: check the draft; if a date or number fails, ask once more; hedge what still fails."""
         question, lang = answer.question, answer.language
         verifier = Verifier(boundary, load_timeline(self.figure))
-        checks = verifier.check(supports, passages)
+        checks = verifier.check(supports, passages, question)
         if not failing(checks):
             return text, citations, checks
         gs = self.settings.guard
         earlier: list[DateCheck] = []
         if gs.regenerate:
-            items = "、".join(dict.fromkeys(c.text for c in failing(checks))) if lang == "zh" else ", ".join(
-                dict.fromkeys(f'"{c.text}"' for c in failing(checks)))
-            retry = [*messages, Message("assistant", raw), Message("user", prompts.REGENERATE[lang].format(items=items))]
+            retry = [*messages, Message("assistant", raw), Message("user", _feedback(failing(checks), lang))]
             generation = self.llm.generate(retry)
             self._count(answer, generation)
             raw2 = self._script(generation.text.strip(), question)
@@ -199,11 +197,12 @@ class Agent:
                 if citations2:
                     earlier = [replace(c, action="regenerated") for c in checks]
                     text, citations, supports = text2, citations2, supports2
-                    checks = verifier.check(supports, passages)
+                    checks = verifier.check(supports, passages, question)
                     if not failing(checks):
                         return text, citations, earlier + checks
         joiner = "" if lang == "zh" else " "
-        text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop", joiner=joiner)
+        text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop",
+                                        joiner=joiner, claim_hedge_text=prompts.HEDGE_CLAIM[lang])
         return text, citations, earlier + checks
 
     def boundary(self, as_of: int | None = None) -> KnowledgeBoundary:
@@ -292,6 +291,16 @@ class Agent:
         if detect_language(question) != "zh" or detect_language(text) != "zh":
             return text
         return to_simplified(text) if is_simplified(question) else to_traditional(text)
+
+
+def _feedback(failed: list[DateCheck], lang: str) -> str:
+    """The guard's request to answer again, naming what failed: dates and numbers, else the sentences."""
+    quote = (lambda t: t) if lang == "zh" else (lambda t: f'"{t}"')
+    sep = "、" if lang == "zh" else ", "
+    dated = [c.text for c in failed if c.kind != "claim"]
+    if dated:
+        return prompts.REGENERATE[lang].format(items=sep.join(dict.fromkeys(quote(t) for t in dated)))
+    return prompts.REGENERATE_CLAIM[lang].format(items=sep.join(dict.fromkeys(quote(c.sentence) for c in failed)))
 
 
 def _is_cannot_answer(text: str, lang: str) -> bool:

@@ -20,9 +20,11 @@ from dataclasses import dataclass, replace
 from .answer import Citation, DateCheck, Passage
 from .boundary import KnowledgeBoundary
 from .citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
+from .claims import GENERIC_WORDS, GENERIC_ZH, ClaimFinding, ContentSupport, asks_for_date, states_quantity, yes_no
 from .dates import DateMention, NumberMention, extract_numbers
+from .dates.numerals import chinese_numeral
 from .retrieval import name_terms
-from .textutil import content_terms, split_sentences
+from .textutil import content_terms, fold, is_cjk, split_sentences
 from .timeline import TimelineEvent
 
 # Numbers this small are everyday words ("one of my friends", 一首詩) rather than claims to check.
@@ -72,77 +74,186 @@ def date_context(text: str, mention: DateMention) -> str:
 
 
 def claim_terms(sentence: str, dates: list[DateMention], names: frozenset[str] = frozenset()):
-    """What a sentence says besides its dates and the figure's names: the content the date must be bound to."""
+    """What a sentence says besides its dates, number and month words and the figure's names: the content the
+    date must be bound to ("twenty-eighth year of Kaiyuan" binds to nothing by itself)."""
     chars = list(sentence)
     for d in dates:
         chars[d.start:d.end] = " " * (d.end - d.start)
-    return content_terms("".join(chars), exclude=names)
+    words, cjk = content_terms(canonical_events("".join(chars)), exclude=names)
+    return ({w for w in words if not (w in GENERIC_WORDS or (is_cjk(w) and any(c in GENERIC_ZH for c in w)))},
+            {c for c in cjk if c not in GENERIC_ZH})
 
 
-def bound_support(source: DateMention, context_tokens, stated: DateMention, claim) -> bool:
-    """``source`` (with the tokens of its passage context) supports ``stated`` in a sentence saying ``claim``."""
+def bound_share(claim, context_tokens) -> float:
+    """How much of ``claim`` the context holds: the mean of the shares of its words and of its CJK characters,
+    and 0 when it shares no word at all (a one-character match such as 生 in 醫生 does not bind 出生)."""
+    if claim[0] and not claim[0] & context_tokens[0]:
+        return 0.0
+    parts = [len(mine & theirs) / len(mine) for mine, theirs in zip(claim, context_tokens) if mine]
+    return sum(parts) / len(parts) if parts else 1.0
+
+
+# Words for dying and being born, written one way for binding a date to its event (卒 and 去世, "died" and
+# "passed away" name the same event).
+_EVENT_WORDS = [
+    (re.compile(r"過世|过世|去世|逝世|病逝|病卒|辭世|辞世|亡故|身故|[卒歿殁薨死]"), "死"),
+    (re.compile(r"出生|誕生|诞生|降生|生於|生于"), "生"),
+    (re.compile(r"(?i)\b(?:passed away|death|dead|dying|died|dies)\b"), "die"),
+    (re.compile(r"(?i)\b(?:birth|born)\b"), "born"),
+]
+
+
+def canonical_events(text: str) -> str:
+    for pattern, word in _EVENT_WORDS:
+        text = pattern.sub(word, text)
+    return text
+
+
+def bound_support(source: DateMention, context_tokens, stated: DateMention, claim, context: str = "",
+                  stated_text: str = "") -> bool:
+    """``source`` (with the tokens of its passage context) supports ``stated`` in a sentence saying ``claim``;
+    a month or day the answer gives must be in that context too ("18 May 1843" is not "November 4, 1842")."""
     if not date_supports(source, stated):
         return False
-    return not (claim[0] or claim[1]) or lexical_share(claim, context_tokens) >= DATE_CONTEXT_SHARE
+    if stated_text and not same_month_day(stated_text, context):
+        return False
+    return bound_share(claim, context_tokens) >= DATE_CONTEXT_SHARE
+
+
+_EN_MONTHS = {m: i for i, m in enumerate(
+    "January February March April May June July August September October November December".split(), 1)}
+_EN_MONTH_RE = re.compile(r"(?:\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?\b(?P<m>" + "|".join(_EN_MONTHS)
+                          + r")\b(?:\s+(?P<d2>\d{1,2})\b(?!\d))?")
+_ZH_MONTH_RE = re.compile(r"(?P<m>[0-9]{1,2}|[正一二三四五六七八九十]{1,3}|[臘腊])月(?:(?P<d>[0-9]{1,2}|初?[一二三四五六七八九十廿卅]{1,3})日)?")
+
+
+def _zh_value(s: str) -> int | None:
+    s = s.removeprefix("初")
+    if s in ("正",):
+        return 1
+    if s in ("臘", "腊"):
+        return 12
+    try:
+        return int(s) if s.isdigit() else chinese_numeral(s)
+    except (ValueError, KeyError):
+        return None
+
+
+def month_days(text: str) -> list[tuple[int, int | None]]:
+    """Every (month, day or None) written in ``text``: "18 May", "May 18", "November", 十一月二十日, 2月11日."""
+    found: list[tuple[int, int | None]] = []
+    for m in _EN_MONTH_RE.finditer(text):
+        day = m.group("d1") or m.group("d2")
+        found.append((_EN_MONTHS[m.group("m")], int(day) if day else None))
+    for m in _ZH_MONTH_RE.finditer(text):
+        month = _zh_value(m.group("m"))
+        if month and 1 <= month <= 12:
+            found.append((month, _zh_value(m.group("d")) if m.group("d") else None))
+    return found
+
+
+def same_month_day(stated: str, context: str) -> bool:
+    """True unless ``stated`` gives a month (or day) that ``context`` does not give."""
+    mine = month_days(stated)
+    if not mine:
+        return True
+    theirs = month_days(context)
+    return all(any(m == tm and (d is None or d == td) for tm, td in theirs) for m, d in mine)
 
 
 @dataclass
 class _Evidence:
-    dates: list[tuple[DateMention, tuple]]  # each date with the tokens of its context
+    dates: list[tuple[DateMention, tuple, str]]  # each date with the tokens and the text of its context
     numbers: list[NumberMention]
     tokens: tuple
+    text: str
+
+
+# A figure written in digits; ordinals ("20th") and decimals are left out.
+_DIGITS_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[,.]\d|st\b|nd\b|rd\b|th\b)")
+_AGE_UNITS = ("歲", "岁", "年")
 
 
 class Verifier:
-    """Checks the dates and numbers of an answer's sentences against its passages and the timeline."""
+    """Checks the dates, numbers and content of an answer's sentences against its passages and the timeline."""
 
     def __init__(self, boundary: KnowledgeBoundary, timeline: list[TimelineEvent]) -> None:
         self.boundary = boundary
         self.timeline = [e for e in timeline if e.year is not None]
         self.names = frozenset(name_terms(boundary.figure))
+        self.content = ContentSupport(self.names, [e.all_text for e in timeline])
         self._cache: dict[str, _Evidence] = {}
 
     def _evidence(self, key: str, text: str) -> _Evidence:
         if key not in self._cache:
-            dates = [(d, passage_tokens(date_context(text, d))) for d in self.boundary.dates(text)]
-            self._cache[key] = _Evidence(dates, extract_numbers(text), passage_tokens(text))
+            dates = []
+            for d in self.boundary.dates(text):
+                ctx = date_context(text, d)
+                dates.append((d, passage_tokens(canonical_events(ctx)), ctx))
+            self._cache[key] = _Evidence(dates, extract_numbers(text), passage_tokens(canonical_events(text)), text)
         return self._cache[key]
 
-    def check(self, supports: list[SentenceSupport], passages: list[Passage]) -> list[DateCheck]:
-        """One DateCheck per date and per number stated in the sentences (in order)."""
+    def check(self, supports: list[SentenceSupport], passages: list[Passage], question: str | None = None) -> list[DateCheck]:
+        """One DateCheck per date and per number stated in the sentences (in order); with ``question``, also
+        one per sentence whose content no passage holds (kind "claim"), and, when the question asks for a date
+        or a number that the answer does not give, one per sentence (kind "claim", note "no date")."""
         checks: list[DateCheck] = []
         evidence = [self._evidence(p.id, p.text) for p in passages]
+        gives_date = says_more = False
         for s in supports:
             dates = self.boundary.dates(s.sentence)
             taken = [(d.start, d.end) for d in dates]
-            numbers = [n for n in extract_numbers(s.sentence)
-                       if n.value >= MIN_CHECKED_NUMBER and not any(a < n.end and n.start < b for a, b in taken)]
-            if not dates and not numbers:
-                continue
+            all_numbers = [n for n in extract_numbers(s.sentence) if not any(a < n.end and n.start < b for a, b in taken)]
+            numbers = [n for n in all_numbers if n.value >= MIN_CHECKED_NUMBER]
+            spans = taken + [(n.start, n.end) for n in all_numbers]
+            raw = [m for m in _DIGITS_RE.finditer(s.sentence) if not any(a < m.end() and m.start() < b for a, b in spans)]
+            gives_date = gives_date or bool(dates or all_numbers or raw) or states_quantity(s.sentence)
             terms = content_terms(s.sentence)
             claim = claim_terms(s.sentence, dates, self.names)
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
-            for d in dates:
-                checks.append(self._check_date(s.sentence, d, claim, cited, others, passages, evidence))
-            for n in numbers:
-                checks.append(self._check_number(s.sentence, n, terms, cited, others, passages, evidence))
+            mine = [self._check_date(s.sentence, d, claim, cited, others, passages, evidence) for d in dates]
+            mine += [self._check_number(s.sentence, n, terms, cited, others, passages, evidence) for n in numbers]
+            mine += [self._check_digits(s.sentence, m, claim, cited, others, passages, evidence)
+                     for m in raw if int(m.group(0).replace(",", "")) >= MIN_CHECKED_NUMBER]
+            checks += mine
+            # A sentence whose dates are bound to a passage sentence about the same thing has had its content
+            # checked with them; the content check is for the others.
+            bound = any(c.kind == "date" for c in mine) and not failing(mine)
+            if question is not None:
+                numbered = spans + [m.span() for m in raw]
+                says_more = says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence) or any(self.content.new_content(question, s.sentence, numbered))
+                finding = None if bound else self.content.check(question, s.sentence, numbered, passages)
+                if finding:
+                    checks.append(_claim_check(finding))
+        if question is not None and supports:
+            if not gives_date and asks_for_date(question):
+                checks.extend(_claim_check(ClaimFinding(s.sentence, "", "no_date")) for s in supports)
+            elif not says_more and not yes_no(question):
+                checks.extend(_claim_check(ClaimFinding(s.sentence, "", "restates")) for s in supports)
         return checks
 
     def _check_date(self, sentence, d: DateMention, claim, cited, others, passages, evidence) -> DateCheck:
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
+        stated_text = sentence[d.start:d.end + 8]
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
-                if any(bound_support(e, ctx, d, claim) for e, ctx in evidence[i].dates):
+                if any(bound_support(e, tokens, d, claim, ctx, stated_text) for e, tokens, ctx in evidence[i].dates):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
         for event in self.timeline:
             if d.lo <= event.year <= d.hi or (d.approx and abs(event.year - d.lo) <= 1):
-                tokens = self._evidence(f"timeline:{id(event)}", event.all_text).tokens
-                if not (claim[0] or claim[1]) or lexical_share(claim, tokens) >= DATE_CONTEXT_SHARE:
+                ev = self._evidence(f"timeline:{id(event)}", event.all_text)
+                if bound_share(claim, ev.tokens) >= DATE_CONTEXT_SHARE and same_month_day(stated_text, ev.text):
                     return replace(base, status="supported", where="timeline", evidence=f"timeline: {event.year_text or event.year}")
-        stated = [e for i in cited for e, _ in evidence[i].dates if e.kind != "age"]
+        if d.kind == "age":  # the same age stated in a passage (二十二歲 is an age there, a year here)
+            ages = {n.value for n in extract_numbers(d.text)}
+            for where, indices in (("cited", cited), ("retrieved", others)):
+                for i in indices:
+                    if any(n.value in ages and n.unit in _AGE_UNITS for n in evidence[i].numbers):
+                        return replace(base, status="supported", where=where, evidence=passages[i].id)
+        stated = [e for i in cited for e, _, _ in evidence[i].dates if e.kind != "age"]
         if stated and d.kind != "age":
             shown = ", ".join(dict.fromkeys(e.text for e in stated[:3]))
             return replace(base, status="contradicted", evidence=passages[cited[0]].id, note=f"the cited passage gives {shown}")
@@ -155,6 +266,29 @@ class Verifier:
                 if any(m.value == n.value for m in evidence[i].numbers):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
         return base
+
+    def _check_digits(self, sentence, m: re.Match[str], claim, cited, others, passages, evidence) -> DateCheck:
+        """A bare figure the extractor does not read as a date or a count ("1851 cases", "the 20th"): the same
+        digits must stand in a passage sentence about the same thing."""
+        value = int(m.group(0).replace(",", ""))
+        base = DateCheck(sentence=sentence, text=m.group(0), kind="number", lo=value, hi=value, status="unsupported")
+        pattern = re.compile(rf"(?<![\d,]){re.escape(m.group(0))}(?!\d|,\d)")
+        for where, indices in (("cited", cited), ("retrieved", others)):
+            for i in indices:
+                if any(n.value == value for n in evidence[i].numbers):
+                    return replace(base, status="supported", where=where, evidence=passages[i].id)
+                text = evidence[i].text
+                for hit in pattern.finditer(text):
+                    ctx = text[max(0, hit.start() - DATE_CONTEXT_CHARS * 3):hit.end() + DATE_CONTEXT_CHARS * 3]
+                    if bound_share(claim, passage_tokens(canonical_events(ctx))) >= DATE_CONTEXT_SHARE:
+                        return replace(base, status="supported", where=where, evidence=passages[i].id)
+        return base
+
+
+def _claim_check(f: ClaimFinding) -> DateCheck:
+    note = {"no_date": "the question asks for a date or a number; the answer gives none",
+            "restates": "the answer only repeats the question"}.get(f.reason, "no passage says this")
+    return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)
 
 
 def date_supports(source: DateMention, stated: DateMention) -> bool:
@@ -176,20 +310,24 @@ def hedge(
     *,
     drop: bool = False,
     joiner: str = "",
+    claim_hedge_text: str | None = None,
 ) -> tuple[str, list[Citation], list[DateCheck]]:
-    """Rewrite each sentence with a failing check into ``hedge_text`` (once in a row), or drop it.
+    """Rewrite each sentence with a failing check into ``hedge_text`` (``claim_hedge_text`` when only its content
+    failed; one hedge in a row), or drop it.
 
     Returns the new text with its markers, the citations still used, and the checks with their action.
     """
     from .citations import best_quote
 
     bad = {c.sentence for c in failing(checks)}
+    dated = {c.sentence for c in failing(checks) if c.kind != "claim"}
     parts: list[str] = []
     used: dict[int, Citation] = {}
     for s in supports:
         if s.sentence in bad:
-            if not drop and (not parts or parts[-1] != hedge_text):
-                parts.append(hedge_text)
+            line = hedge_text if s.sentence in dated or claim_hedge_text is None else claim_hedge_text
+            if not drop and (not parts or parts[-1] not in (hedge_text, claim_hedge_text)):
+                parts.append(line)
             continue
         parts.append(s.sentence + "".join(f"[{n}]" for n in s.passage_numbers))
         for n in s.passage_numbers:

@@ -49,11 +49,22 @@ HEDGE = {
     "zh": "此事的年月數目，史籍未載，我不敢妄言。",
     "en": "The records do not give the year or the number, and I will not guess.",
 }
+# The in-character hedge for a sentence whose content no passage holds.
+HEDGE_CLAIM = {
+    "zh": "此事史籍未載，我不敢妄言。",
+    "en": "The records say nothing of this, and I will not guess.",
+}
 # The guard's one request to answer again, after a draft stated unsupported dates or numbers.
 REGENERATE = {
     "zh": "你的回答中「{items}」在所給史料中找不到依據。請重新回答：只用史料中寫明的年份和數字；史料沒有寫明的，就說史料未載，不要猜測。",
     "en": "Your answer stated {items}, which the passages do not support. Answer again using only years and numbers "
     "the passages state; where they give none, say the records do not give it. Do not guess.",
+}
+# The same request when sentences say what no passage says, or give no date to a question that asks for one.
+REGENERATE_CLAIM = {
+    "zh": "你的回答中「{items}」在所給史料中找不到依據。請重新回答：只說史料中寫明的事；史料沒有寫明的，就說史料未載，不要猜測。",
+    "en": "Your answer said {items}, which the passages do not say. Answer again with only what the passages state; "
+    "where they do not give it, say the records do not give it. Do not guess.",
 }
 
 SYSTEM = {
@@ -130,7 +141,9 @@ __all__ = [
     "ABSTAIN_NOT_IN_SOURCES",
     "ABSTAIN_NOT_PRESENT",
     "HEDGE",
+    "HEDGE_CLAIM",
     "REGENERATE",
+    "REGENERATE_CLAIM",
     "CANNOT_ANSWER",
     "CANNOT_ANSWER_MARKERS",
     "MODEL_ONLY_SYSTEM",

@@ -294,7 +294,7 @@ def bench_index(settings, embedder, files: list[Path], work: Path) -> dict:
         "source_mb": round(sum(p.stat().st_size for p in files) / 1024**2, 1),
         "chunks": n,
         "embedder_load_s": round(load_s, 2),
-        "wall_s": round(wall, 2),
+        "wall_s": round(wall, 4),
         "embed_s": round(timed.seconds, 2),
         "chunks_per_s": round(n / wall, 2) if wall else None,
         "index_mb": _dir_mb(index.path),

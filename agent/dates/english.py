@@ -50,6 +50,8 @@ _EN_CENTURY_HEAD_RE = re.compile(
     rf"(?i:(?:(?P<mod>early|mid|middle|late)[\s-]+|(?:the\s+)?(?P<part>beginning|start|middle|end|close|"
     rf"first\s+half|second\s+half|latter\s+half)\s+of\s+)?(?:the\s+)?)(?P<ord>{_EN_ORDINAL})$"
 )
+_EN_YEAR_WORD_RE = re.compile(r"(?i:\byear\s+)$")
+_EN_OF_RE = re.compile(r"(?i:\bof\s+)$")
 _EN_DECADE_RE = re.compile(r"(?<![\w'])(?P<num>\d{2,3}0)'?s\b")
 _EN_DECADE_HEAD_RE = re.compile(r"(?i:(?:(?P<mod>early|mid|late)[\s-]+)?(?:the\s+)?)$")
 
@@ -90,7 +92,14 @@ def _english_years(t: str) -> Iterator[_Cand]:
             head = _head(_EN_MONTHDAY_RE, t, start, 30)
             yield _cand(head.start() if head else start, m.end(), value, value, "year")
             continue
+        if len(num) < 3 and num[0] != "0" and n >= 1 and _head(_EN_YEAR_WORD_RE, t, start, 12) \
+                and not _counted_after(t, m.end()):
+            yield _cand(start, m.end(), n, n, "year")  # "in the year 40"
+            continue
         if len(num) < 3 or num[0] == "0" or not 1 <= n <= 2100 or _counted_after(t, m.end()):
+            continue
+        if len(num) == 4 and _head(_EN_OF_RE, t, start, 4):
+            yield _cand(start, m.end(), n, n, "year")  # "the election of 1868"
             continue
         if start > 0 and t[start - 1] in "(（" and t[m.end():m.end() + 1] in (")", "）"):
             yield _cand(start, m.end(), n, n, "year")  # a number alone in brackets: "the same year (1832)"

@@ -1,0 +1,181 @@
+"""Content support: what an answer says besides its dates must be in a passage, and it must answer the question.
+
+The date checks (``agent.guard``) catch invented years and numbers; this module catches invented facts that
+carry no number ("my father was called Marcus Minucius", "my favourite dish is vegetables"). For each answer
+sentence it takes the *new content*: the sentence's content terms, minus the question's terms, the figure's
+names, its dates and numbers (checked elsewhere), number words, question words and words about the sources
+themselves ("the passage", 史料). Half of that new content must stand within two neighbouring sentences of
+one retrieved passage (or in one timeline event). A sentence whose new content cannot be compared with a
+passage (a Chinese sentence, an English-only passage) is not judged here.
+
+A question that asks for a year, a date or a number ("in what year", 幾歲, "how many") is answered only by an
+answer that states one; otherwise every sentence fails with ``no_date``, and the guard abstains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .answer import Passage
+from .citations import Tokens, passage_tokens
+from .dates.numerals import _EN_ORDINALS, _EN_SCALES, _EN_TENS, _EN_UNITS
+from .textutil import _stem, content_terms, is_cjk, split_sentences, to_simplified
+
+# The share of a sentence's new content that must stand in one passage window.
+NEW_CONTENT_SHARE = 0.5
+
+_NUMBER_WORDS = {*_EN_UNITS, *_EN_TENS, *_EN_ORDINALS, *_EN_SCALES, "million", "once", "twice", "half", "dozen"}
+_MONTH_WORDS = "january february march april may june july august september october november december mid early late"
+_QUESTION_WORDS = "year years name named call called day days month date many much old exact exactly which kind time " \
+                  "whole altogether total number age long era reign"
+_META_WORDS = "passage passages source sources record records text texts document documents accord according " \
+              "mention mentioned state stated states describe described writ written book books say"
+GENERIC_WORDS = frozenset(_stem(w) for w in f"{_QUESTION_WORDS} {_META_WORDS} {_MONTH_WORDS}".split()) | frozenset(
+    _stem(w) for w in _NUMBER_WORDS) | frozenset(_NUMBER_WORDS)
+# Question words, number characters and words about the sources, in simplified form (text is folded).
+GENERIC_ZH = frozenset("年名字叫几多少岁大确切哪一共甚么谁时候日月号称个种位第余载"
+                       "〇○零二三四五六七八九十百千万亿两廿卅卌"
+                       "史料记载据根文献资本原段中所提到说写")
+
+_ASKS_DATE_RE = re.compile(
+    r"(?i:^\s*when\b|[,;:]\s*when\b|\b(?:what\s+year|which\s+year|what\s+day|which\s+day|what\s+date|how\s+many|how\s+much|how\s+old|"
+    r"how\s+long|what\s+age|at\s+what\s+age)\b)|"
+    r"哪一年|哪年|何年|哪一天|哪天|何時|何时|幾年|几年|幾歲|几岁|多少|多大|幾月|几月|幾時|几时|幾卷|几卷|幾個|几个|幾次|几次|"
+    r"幾首|几首|幾天|几天|幾位|几位|幾人|几人|[幾几](?!乎)"
+)
+
+
+def asks_for_date(question: str) -> bool:
+    """True when the question asks for a year, a date, an age or a count."""
+    return bool(_ASKS_DATE_RE.search(question))
+
+
+_QUANTITY_RE = re.compile(
+    r"\d|[〇○零一二三四五六七八九十百千萬万兩两廿卅]|"
+    rf"(?i:\b(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\b)|"
+    r"\b[A-Z][a-z]+\s+(?:era|reign|period)\b|\b(?:era|reign)\s+of\s+[A-Z]|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Ides|Kalends|Nones)\b|"
+    r"[春夏秋冬]|初年|末年|晚年|年間|年间"
+)
+
+
+def yes_no(question: str) -> bool:
+    """True for a question a bare yes or no answers ("Did you…?", 你去過長安嗎？)."""
+    return bool(_YES_NO_RE.search(question))
+
+
+def states_quantity(text: str) -> bool:
+    """True when ``text`` gives any year, date, era, month or number, in any form (二十三刀, "fourth time",
+    "the Shenlong era", 九月望日): the loose test of whether an answer answers a "when"/"how many" question."""
+    return bool(_QUANTITY_RE.search(text))
+
+
+_YES_NO_RE = re.compile(r"(?i:^\s*(?:did|do|does|were|was|are|is|have|has|had|can|could|would|will)\b)|[嗎吗否]\s*[？?]?\s*$|"
+                        r"有沒有|有没有|是不是|是否")
+_ASKS_NAME_RE = re.compile(r"(?i:\bnames?\b|\bcalled?\b|\bcall you\b)|名|字|號|号|稱|称|叫")
+_KIN_EN = {"father": "father", "mother": "mother", "wife": "wife", "husband": "husband", "son": "son", "sons": "son",
+           "daughter": "daughter", "daughters": "daughter", "brother": "brother", "brothers": "brother",
+           "sister": "sister", "sisters": "sister", "parents": "parent", "children": "child", "child": "child",
+           "grandfather": "grandfath", "grandmother": "grandmoth"}
+_KIN_ZH = "父母妻兒儿女兄弟姊姐妹祖孫孙"  # not 子 or 夫: 孔子, 大夫
+
+
+_KIN_WIDER = {"parent": {"father", "mother"}, "child": {"son", "daughter"}, "children": {"son", "daughter"}}
+
+
+def kin_terms(text: str) -> set[str]:
+    """The kinship words of ``text``, in matching form (stemmed words, folded characters); "parents" stands for
+    father and mother, "children" for sons and daughters."""
+    words = {_stem(w.lower()) for w in re.findall(r"[A-Za-z]+", text) if w.lower() in _KIN_EN}
+    for w in list(words):
+        words |= _KIN_WIDER.get(w, set())
+    chars = {c for c in to_simplified(text) if c in to_simplified(_KIN_ZH)}
+    return words | chars
+
+
+@dataclass
+class ClaimFinding:
+    sentence: str
+    terms: str  # the new content not found, as shown to the model and in date_checks
+    reason: str  # "unsupported" (not in any passage) or "no_date" (the question asks for one; none given)
+
+
+def _generic(term: str) -> bool:
+    if is_cjk(term):
+        return any(c in GENERIC_ZH for c in term)
+    return term in GENERIC_WORDS or term.isdigit()
+
+
+def new_content(sentence: str, question: str, names: frozenset[str], spans: list[tuple[int, int]]) -> Tokens:
+    """What ``sentence`` adds to ``question``: its content terms without the question's, the names, the
+    dates and numbers at ``spans``, question words, number words and words about the sources."""
+    chars = list(sentence)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    words, cjk = content_terms("".join(chars), exclude=names)
+    q_words, q_chars = content_terms(question)
+    words = {w for w in words - q_words if not _generic(w) and not (is_cjk(w) and any(c in q_chars for c in w))}
+    cjk = {c for c in cjk - q_chars if c not in GENERIC_ZH}
+    return words, cjk
+
+
+def _judgeable(new: Tokens, has_cjk: bool, has_latin: bool) -> Tokens:
+    words = {w for w in new[0] if (has_cjk if is_cjk(w) else has_latin)}
+    return words, (new[1] if has_cjk else set())
+
+
+def _share(new: Tokens, window: Tokens) -> float:
+    parts = [len(mine & theirs) / len(mine) for mine, theirs in zip(new, window) if mine]
+    return sum(parts) / len(parts) if parts else 0.0
+
+
+class ContentSupport:
+    """Checks the new content of answer sentences against passage windows and timeline events."""
+
+    def __init__(self, names: frozenset[str], timeline_texts: list[str] = ()) -> None:
+        self.names = names
+        self._cache: dict[str, tuple[list[Tokens], bool, bool]] = {}
+        self._timeline = [self._windows(f"timeline:{i}", t, pairs=False) for i, t in enumerate(timeline_texts)]
+
+    def _windows(self, key: str, text: str, *, pairs: bool = True) -> tuple[list[Tokens], bool, bool]:
+        if key not in self._cache:
+            sentences = split_sentences(text) or [text]
+            spans = [s + (sentences[i + 1] if pairs and i + 1 < len(sentences) else "") for i, s in enumerate(sentences)]
+            has_cjk = any(is_cjk(c) for c in text)
+            has_latin = bool(re.search(r"[A-Za-z]{2}", text))
+            self._cache[key] = ([passage_tokens(s) for s in spans], has_cjk, has_latin)
+        return self._cache[key]
+
+    def best_share(self, new: Tokens, passages: list[Passage], kin: set[str] = frozenset()) -> float | None:
+        """The best share of ``new`` found in one window (one holding a ``kin`` term, when given); None when no
+        passage can be compared with it."""
+        best: float | None = None
+        for windows, has_cjk, has_latin in [*(self._windows(p.id, p.text) for p in passages), *self._timeline]:
+            mine = _judgeable(new, has_cjk, has_latin)
+            if not (mine[0] or mine[1]):
+                continue
+            share = max((_share(mine, w) for w in windows if not kin or kin & (w[0] | w[1])), default=0.0)
+            best = share if best is None else max(best, share)
+        return best
+
+    def new_content(self, question: str, sentence: str, spans: list[tuple[int, int]]) -> Tokens:
+        """The sentence's new content; the figure's names count as content when the question asks for a name."""
+        names = frozenset() if _ASKS_NAME_RE.search(question) else self.names
+        return new_content(sentence, question, names, spans)
+
+    def check(self, question: str, sentence: str, spans: list[tuple[int, int]], passages: list[Passage]) -> ClaimFinding | None:
+        """A finding when the sentence's new content is not in any passage window (one with the kinship word the
+        question and the sentence share: "my father was called X" needs X next to "father")."""
+        new = self.new_content(question, sentence, spans)
+        if not (new[0] or new[1]):
+            return None
+        kin = kin_terms(question) & kin_terms(sentence)
+        share = self.best_share(new, passages, kin)
+        if share is None or share >= NEW_CONTENT_SHARE:
+            return None
+        shown = sorted(new[0] if new[0] else new[1])
+        return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
+
+
+__all__ = ["NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "kin_terms", "new_content", "states_quantity", "yes_no"]
