@@ -48,8 +48,11 @@ class Timings:
 
 @dataclass
 class DateCheck:
-    """One date or number the answer stated, and what the guard found.
+    """One date or number the answer stated, or one sentence whose content failed, and what the guard found.
 
+    ``kind`` "claim" is a sentence-level finding (``agent.claims``): ``text`` holds the content no passage
+    holds, and ``note`` says why ("no passage says this", "the question asks for a date or a number; the
+    answer gives none", "the answer only repeats the question"); ``lo`` and ``hi`` are 0.
     ``status``: supported, contradicted (after the figure's cutoff, or the cited passage dates it otherwise)
     or unsupported. ``where``: cited, retrieved or timeline, for a supported one. ``action``: kept, hedged,
     dropped, or regenerated (a draft the model was asked to answer again).
@@ -57,7 +60,7 @@ class DateCheck:
 
     sentence: str
     text: str
-    kind: str  # "date" or "number"
+    kind: str  # "date", "number" or "claim"
     lo: int
     hi: int
     status: str

@@ -80,7 +80,7 @@ def claim_terms(sentence: str, dates: list[DateMention], names: frozenset[str] =
     for d in dates:
         chars[d.start:d.end] = " " * (d.end - d.start)
     words, cjk = content_terms(canonical_events("".join(chars)), exclude=names)
-    return ({w for w in words if not (w in GENERIC_WORDS or (is_cjk(w) and any(c in GENERIC_ZH for c in w)))},
+    return ({w for w in words if not (w in GENERIC_WORDS or w.isdigit() or (is_cjk(w) and any(c in GENERIC_ZH for c in w)))},
             {c for c in cjk if c not in GENERIC_ZH})
 
 

@@ -1,0 +1,211 @@
+"""Content support: invented facts without numbers, answers that do not answer, months and days, bare figures.
+
+The verifier cases run on hand-made passages; the pipeline cases on the scripted model and on the real
+llama.cpp path with a grammar that forces the tiny model's answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.answer import Passage
+from agent.boundary import KnowledgeBoundary
+from agent.citations import SentenceSupport
+from agent.claims import ContentSupport, asks_for_date, kin_terms, new_content, states_quantity, yes_no
+from agent.core import Agent, load_agent
+from agent.dates import extract_dates
+from agent.figures import get_figure
+from agent.guard import Verifier, hedge, month_days, same_month_day
+from agent.prompts import HEDGE, HEDGE_CLAIM
+from agent.timeline import TimelineEvent
+
+from .fakes import ScriptedChatModel
+
+
+def _passage(pid: str, text: str, lang: str = "zh") -> Passage:
+    return Passage(pid, text, "src", f"src {pid}", 1.0, 1.0, "primary", lang)
+
+
+@pytest.fixture
+def verifier(settings):
+    fig = get_figure(settings, "test-poet")
+    timeline = [TimelineEvent(705, "神龍元年", False, {"zh": "測詩人隨家遷居綿州。", "en": "The family moves to Mianzhou."})]
+    return Verifier(KnowledgeBoundary(fig), timeline)
+
+
+def _claims(checks):
+    return [(c.kind, c.note) for c in checks if c.kind == "claim"]
+
+
+# -- what a question asks and what an answer adds
+
+
+@pytest.mark.parametrize("question", ["In what year were you born?", "When did you reach Chang'an?",
+                                      "How many poems did you write?", "How old were you then?", "你是哪一年出生的？",
+                                      "你過世時幾歲？", "你留下的文集有几卷？", "你何時入長安？", "他有多少兵？"])
+def test_questions_that_ask_for_a_date_or_number(question):
+    assert asks_for_date(question)
+
+
+@pytest.mark.parametrize("question", ["Who was your father?", "What did you say when you crossed the river?",
+                                      "你父親叫什麼名字？", "你幾乎被殺是怎麼回事？", "Where were you born?"])
+def test_questions_that_do_not(question):
+    assert not asks_for_date(question)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I was consul for the fourth time.", True), ("我遇刺時身中二十三刀。", True), ("in the Shenlong era", True),
+    ("在九月望日落成。", True), ("I have no children.", False), ("I was elected with lavish bribery.", False),
+])
+def test_states_quantity_is_loose(text, expected):
+    assert states_quantity(text) is expected
+
+
+def test_yes_no_questions():
+    assert yes_no("Did you enjoy it?") and yes_no("你去過長安嗎？") and yes_no("你是不是蜀人？")
+    assert not yes_no("Who was your father?") and not yes_no("你父親是誰？")
+
+
+def test_kin_terms_widen_parents_and_children():
+    assert kin_terms("Who were your parents?") >= {"father", "mother"}
+    assert kin_terms("你的父親叫什麼？") == {"父"} and kin_terms("孔子曰") == set()
+
+
+def test_new_content_leaves_out_the_question_names_numbers_and_the_sources():
+    names = frozenset({"测诗", "诗人"})
+    words, chars = new_content("根據史料，我的父親叫任城尉。", "你的父親叫什麼名字？", names, [])
+    assert {"任城", "城尉"} <= words and "史料" not in words and "父" not in chars and "史" not in chars
+    sentence = "I was consul in 742 with Marcus."
+    words, _ = new_content(sentence, "Who was consul with you?", frozenset(), [(sentence.index("742"), sentence.index("742") + 3)])
+    assert words == {"marcu"}
+
+
+# -- the content check
+
+
+def test_invented_name_is_unsupported_and_a_copied_one_is_not():
+    support = ContentSupport(frozenset({"测诗人"}))
+    passages = [_passage("a", "測詩人少好學。父為任城尉，因家焉。")]
+    assert support.check("你的父親是誰？", "我的父親是任城尉。", [], passages) is None
+    finding = support.check("你的父親是誰？", "我的父親叫馬庫斯。", [], passages)
+    assert finding and finding.reason == "unsupported" and "马库" in finding.terms
+
+
+def test_a_relative_must_be_named_beside_the_kinship_word():
+    support = ContentSupport(frozenset())
+    passages = [_passage("a", "他的姐姐叫瓦勒莉婭。她在城中很受敬重。後來他娶了一個不知名的女子為妻。這事史書只提一句。")]
+    assert support.check("你的姐姐叫什麼名字？", "我的姐姐叫瓦勒莉婭。", [], passages) is None
+    assert support.check("你的妻子叫什麼名字？", "我的妻子叫瓦勒莉婭。", [], passages) is not None
+
+
+def test_a_sentence_that_no_passage_can_judge_is_left_alone():
+    support = ContentSupport(frozenset())
+    english = [_passage("a", "He was born in Shu and read the classics.", "en")]
+    assert support.best_share(new_content("我最喜歡吃蔬菜。", "你最喜歡吃什麼？", frozenset(), []), english) is None
+    assert support.check("你最喜歡吃什麼？", "我最喜歡吃蔬菜。", [], english) is None
+
+
+def test_timeline_events_support_content():
+    support = ContentSupport(frozenset(), ["The family moves to Mianzhou."])
+    assert support.check("Where did your family move?", "We moved to Mianzhou.", [], []) is None
+
+
+def test_verifier_flags_invented_content_only_with_the_question(verifier):
+    p = _passage("a", "測詩人少好學，十歲能誦詩書。")
+    s = [SentenceSupport("我最喜歡吃蔬菜和羊肉。", [1], 1.0)]
+    assert verifier.check(s, [p]) == []
+    [check] = verifier.check(s, [p], "你最喜歡吃什麼？")
+    assert (check.kind, check.status, check.note) == ("claim", "unsupported", "no passage says this")
+
+
+def test_a_date_question_answered_without_a_date_fails_every_sentence(verifier):
+    p = _passage("a", "測詩人以賄選為大祭司，出門時對母親說不成則不歸。")
+    s = [SentenceSupport("我以賄選為大祭司。", [1], 1.0), SentenceSupport("出門時我對母親說不成則不歸。", [1], 1.0)]
+    assert _claims(verifier.check(s, [p], "你是哪一年當上大祭司的？")) == [
+        ("claim", "the question asks for a date or a number; the answer gives none")] * 2
+    assert _claims(verifier.check(s, [p], "你是怎樣當上大祭司的？")) == []
+
+
+def test_an_answer_that_only_repeats_the_question_fails(verifier):
+    p = _passage("a", "測詩人少好學，十歲能誦詩書。")
+    s = [SentenceSupport("我的父母叫測詩人。", [1], 1.0)]
+    assert _claims(verifier.check(s, [p], "你的父母是誰？")) == [("claim", "the answer only repeats the question")]
+    assert _claims(verifier.check([SentenceSupport("是的。", [], 0.0)], [p], "你讀過詩書嗎？")) == []
+
+
+def test_a_sentence_with_a_bound_date_is_not_checked_again(verifier):
+    p = _passage("a", "天寶元年，測詩人至長安。")
+    checks = verifier.check([SentenceSupport("我於天寶元年到達長安。", [1], 1.0)], [p], "你何時入長安？")
+    assert [(c.kind, c.status) for c in checks] == [("date", "supported")]
+
+
+# -- months, days and bare figures
+
+
+def test_month_days_in_both_languages():
+    assert month_days("on 18 May 1843") == [(5, 18)] and month_days("November 4, 1842") == [(11, 4)]
+    assert month_days("1861年2月11日，十一月二十日，正月") == [(2, 11), (11, 20), (1, None)]
+    assert month_days("he may come") == []
+
+
+def test_the_month_and_day_must_match_the_passage(verifier):
+    assert not same_month_day("18 May 1843", "they married on November 4, 1842")
+    assert same_month_day("1861年2月11日", "1861年2月11日，他離開春田") and same_month_day("1843", "anything")
+    p = _passage("a", "Test Poet married Lady Xu on November 4, 743.", "en")
+    wrong = verifier.check([SentenceSupport("I married Lady Xu on 18 May 743.", [1], 1.0)], [p])
+    right = verifier.check([SentenceSupport("I married Lady Xu on November 4, 743.", [1], 1.0)], [p])
+    assert wrong[0].status != "supported" and right[0].status == "supported"
+
+
+def test_a_bare_figure_must_stand_in_a_passage_sentence_about_the_same_thing(verifier):
+    p = _passage("a", "In his letter of 1851 Test Poet wrote about the harvest. He drank wine with 360 guests.", "en")
+    [bad] = verifier.check([SentenceSupport("I handled 1851 cases.", [1], 1.0)], [p])
+    [good] = verifier.check([SentenceSupport("I drank wine with 360 guests.", [1], 1.0)], [p])
+    assert (bad.kind, bad.status) == ("number", "unsupported") and good.status == "supported"
+
+
+def test_an_age_is_matched_as_an_age(verifier):
+    p = _passage("a", "測詩人從小務農，一直做到二十二歲。")
+    [check] = verifier.check([SentenceSupport("我小時候幹農活，一直幹到二十二歲。", [1], 1.0)], [p])
+    assert check.status == "supported"
+
+
+@pytest.mark.parametrize("text, year", [("I was consul in the year 40.", 40), ("the election of 1868", 1868),
+                                        ("in the year 82 he retired", 82)])
+def test_english_years_without_a_marker(text, year):
+    assert [d.lo for d in extract_dates(text)] == [year]
+
+
+@pytest.mark.parametrize("text", ["a force of 1500 men", "one of 40 ships", "he was 40"])
+def test_english_counts_are_not_years(text):
+    assert extract_dates(text) == []
+
+
+def test_hedge_uses_the_content_hedge_for_content_failures(verifier):
+    p = _passage("a", "測詩人少好學，十歲能誦詩書。")
+    supports = [SentenceSupport("我十歲能誦詩書。", [1], 1.0), SentenceSupport("我最喜歡吃蔬菜和羊肉。", [1], 1.0)]
+    checks = verifier.check(supports, [p], "你小時候讀書嗎？最喜歡吃什麼？")
+    text, citations, _ = hedge(supports, checks, [p], HEDGE["zh"], claim_hedge_text=HEDGE_CLAIM["zh"])
+    assert text.endswith(HEDGE_CLAIM["zh"]) and "蔬菜" not in text and len(citations) == 1
+
+
+# -- the pipeline
+
+
+def test_invented_relative_gets_one_regeneration_then_a_hedge(settings, embedder):
+    draft = "我幼年在蜀中讀書。[1]我的父親叫馬庫斯。[1]"
+    llm = ScriptedChatModel([draft, draft])
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
+    ans = agent.ask("你幼年在哪裡讀書？")
+    assert len(llm.calls) == 2 and "我的父親叫馬庫斯。" in llm.calls[1][-1].content
+    assert "蜀中" in ans.text and HEDGE_CLAIM["zh"] in ans.text and "馬庫斯" not in ans.text and not ans.abstained
+    assert [c.action for c in ans.date_checks if c.kind == "claim"] == ["regenerated", "hedged"]
+
+
+def test_tiny_gguf_invented_fact_is_removed(tiny_model_home):
+    tiny_model_home("我幼年在蜀中讀書，最喜歡吃蔬菜和羊肉。[1]")
+    agent = load_agent("test-poet")
+    ans = agent.ask("你幼年在哪裡讀書？")
+    assert ans.abstained and ans.abstain_reason == "not_in_sources" and "蔬菜" not in ans.text
+    assert any(c.kind == "claim" and c.status == "unsupported" for c in ans.date_checks)
+    assert "蔬菜" in agent.ask("你幼年在哪裡讀書？", guard=False).text
