@@ -24,7 +24,7 @@ from .claims import GENERIC_WORDS, GENERIC_ZH, ClaimFinding, ContentSupport, ask
 from .dates import DateMention, NumberMention, extract_numbers
 from .dates.numerals import chinese_numeral
 from .retrieval import name_terms
-from .textutil import content_terms, fold, is_cjk, split_sentences
+from .textutil import content_terms, is_cjk, split_sentences
 from .timeline import TimelineEvent
 
 # Numbers this small are everyday words ("one of my friends", 一首詩) rather than claims to check.
@@ -222,7 +222,8 @@ class Verifier:
             bound = any(c.kind == "date" for c in mine) and not failing(mine)
             if question is not None:
                 numbered = spans + [m.span() for m in raw]
-                says_more = says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence) or any(self.content.new_content(question, s.sentence, numbered))
+                says_more = (says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence)
+                             or any(self.content.new_content(question, s.sentence, numbered)))
                 finding = None if bound else self.content.check(question, s.sentence, numbered, passages)
                 if finding:
                     checks.append(_claim_check(finding))

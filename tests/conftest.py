@@ -153,3 +153,16 @@ def shared_path(*parts: str) -> Path:
 
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture
+def verifier(settings):
+    """The guard's verifier for the test poet, with one timeline event (705, the move to Mianzhou)."""
+    from agent.boundary import KnowledgeBoundary
+    from agent.figures import get_figure
+    from agent.guard import Verifier
+    from agent.timeline import TimelineEvent
+
+    fig = get_figure(settings, "test-poet")
+    timeline = [TimelineEvent(705, "神龍元年", False, {"zh": "測詩人隨家遷居綿州。", "en": "The family moves to Mianzhou."})]
+    return Verifier(KnowledgeBoundary(fig), timeline)

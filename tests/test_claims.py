@@ -8,29 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from agent.answer import Passage
-from agent.boundary import KnowledgeBoundary
 from agent.citations import SentenceSupport
 from agent.claims import ContentSupport, asks_for_date, kin_terms, new_content, states_quantity, yes_no
 from agent.core import Agent, load_agent
 from agent.dates import extract_dates
 from agent.figures import get_figure
-from agent.guard import Verifier, hedge, month_days, same_month_day
+from agent.guard import hedge, month_days, same_month_day
 from agent.prompts import HEDGE, HEDGE_CLAIM
-from agent.timeline import TimelineEvent
 
 from .fakes import ScriptedChatModel
-
-
-def _passage(pid: str, text: str, lang: str = "zh") -> Passage:
-    return Passage(pid, text, "src", f"src {pid}", 1.0, 1.0, "primary", lang)
-
-
-@pytest.fixture
-def verifier(settings):
-    fig = get_figure(settings, "test-poet")
-    timeline = [TimelineEvent(705, "神龍元年", False, {"zh": "測詩人隨家遷居綿州。", "en": "The family moves to Mianzhou."})]
-    return Verifier(KnowledgeBoundary(fig), timeline)
+from .test_guard import _passage
 
 
 def _claims(checks):

@@ -9,14 +9,12 @@ from __future__ import annotations
 import pytest
 
 from agent.answer import Passage
-from agent.boundary import KnowledgeBoundary
 from agent.citations import SentenceSupport
 from agent.core import Agent, load_agent
 from agent.errors import InputError
 from agent.figures import get_figure
-from agent.guard import Verifier, hedge, is_instruction, strip_instructions
+from agent.guard import hedge, is_instruction, strip_instructions
 from agent.prompts import HEDGE
-from agent.timeline import TimelineEvent
 
 from .fakes import ScriptedChatModel
 
@@ -30,13 +28,6 @@ def _passage(pid: str, text: str, lang: str = "zh") -> Passage:
 
 
 # -- the verifier
-
-
-@pytest.fixture
-def verifier(settings):
-    fig = get_figure(settings, "test-poet")
-    timeline = [TimelineEvent(705, "神龍元年", False, {"zh": "測詩人隨家遷居綿州。", "en": "The family moves to Mianzhou."})]
-    return Verifier(KnowledgeBoundary(fig), timeline)
 
 
 def test_date_in_cited_passage_is_supported(verifier):
