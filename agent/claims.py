@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .answer import Passage
-from .citations import Tokens, passage_tokens
+from .citations import Tokens, lexical_share, passage_tokens
 from .dates.numerals import _EN_ORDINALS, _EN_SCALES, _EN_TENS, _EN_UNITS
 from .textutil import _stem, content_terms, is_cjk, split_sentences, to_simplified
 
@@ -101,7 +101,8 @@ class ClaimFinding:
     reason: str  # "unsupported" (not in any passage) or "no_date" (the question asks for one; none given)
 
 
-def _generic(term: str) -> bool:
+def is_generic(term: str) -> bool:
+    """A question word, number, number word, month or word about the sources: never content to bind or check."""
     if is_cjk(term):
         return any(c in GENERIC_ZH for c in term)
     return term in GENERIC_WORDS or term.isdigit()
@@ -115,7 +116,7 @@ def new_content(sentence: str, question: str, names: frozenset[str], spans: list
         chars[a:b] = " " * (b - a)
     words, cjk = content_terms("".join(chars), exclude=names)
     q_words, q_chars = content_terms(question)
-    words = {w for w in words - q_words if not _generic(w) and not (is_cjk(w) and any(c in q_chars for c in w))}
+    words = {w for w in words - q_words if not is_generic(w) and not (is_cjk(w) and any(c in q_chars for c in w))}
     cjk = {c for c in cjk - q_chars if c not in GENERIC_ZH}
     return words, cjk
 
@@ -123,11 +124,6 @@ def new_content(sentence: str, question: str, names: frozenset[str], spans: list
 def _judgeable(new: Tokens, has_cjk: bool, has_latin: bool) -> Tokens:
     words = {w for w in new[0] if (has_cjk if is_cjk(w) else has_latin)}
     return words, (new[1] if has_cjk else set())
-
-
-def _share(new: Tokens, window: Tokens) -> float:
-    parts = [len(mine & theirs) / len(mine) for mine, theirs in zip(new, window) if mine]
-    return sum(parts) / len(parts) if parts else 0.0
 
 
 class ContentSupport:
@@ -155,7 +151,7 @@ class ContentSupport:
             mine = _judgeable(new, has_cjk, has_latin)
             if not (mine[0] or mine[1]):
                 continue
-            share = max((_share(mine, w) for w in windows if not kin or kin & (w[0] | w[1])), default=0.0)
+            share = max((lexical_share(mine, w) for w in windows if not kin or kin & (w[0] | w[1])), default=0.0)
             best = share if best is None else max(best, share)
         return best
 
@@ -164,10 +160,12 @@ class ContentSupport:
         names = frozenset() if _ASKS_NAME_RE.search(question) else self.names
         return new_content(sentence, question, names, spans)
 
-    def check(self, question: str, sentence: str, spans: list[tuple[int, int]], passages: list[Passage]) -> ClaimFinding | None:
-        """A finding when the sentence's new content is not in any passage window (one with the kinship word the
-        question and the sentence share: "my father was called X" needs X next to "father")."""
-        new = self.new_content(question, sentence, spans)
+    def check(self, question: str, sentence: str, spans: list[tuple[int, int]], passages: list[Passage],
+              new: Tokens | None = None) -> ClaimFinding | None:
+        """A finding when the sentence's new content (``new`` when the caller has it) is not in any passage window
+        (one with the kinship word the question and the sentence share: "my father was called X" needs X next
+        to "father")."""
+        new = self.new_content(question, sentence, spans) if new is None else new
         if not (new[0] or new[1]):
             return None
         kin = kin_terms(question) & kin_terms(sentence)
@@ -178,4 +176,4 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "kin_terms", "new_content", "states_quantity", "yes_no"]
+__all__ = ["NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "is_generic", "kin_terms", "new_content", "states_quantity", "yes_no"]

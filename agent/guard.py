@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from .answer import Citation, DateCheck, Passage
 from .boundary import KnowledgeBoundary
 from .citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
-from .claims import GENERIC_WORDS, GENERIC_ZH, ClaimFinding, ContentSupport, asks_for_date, states_quantity, yes_no
+from .claims import GENERIC_ZH, ClaimFinding, ContentSupport, asks_for_date, is_generic, states_quantity, yes_no
 from .dates import DateMention, NumberMention, extract_numbers
 from .dates.numerals import chinese_numeral
 from .retrieval import name_terms
-from .textutil import content_terms, is_cjk, split_sentences
+from .textutil import content_terms, split_sentences
 from .timeline import TimelineEvent
 
 # Numbers this small are everyday words ("one of my friends", 一首詩) rather than claims to check.
@@ -80,17 +80,17 @@ def claim_terms(sentence: str, dates: list[DateMention], names: frozenset[str] =
     for d in dates:
         chars[d.start:d.end] = " " * (d.end - d.start)
     words, cjk = content_terms(canonical_events("".join(chars)), exclude=names)
-    return ({w for w in words if not (w in GENERIC_WORDS or w.isdigit() or (is_cjk(w) and any(c in GENERIC_ZH for c in w)))},
-            {c for c in cjk if c not in GENERIC_ZH})
+    return {w for w in words if not is_generic(w)}, {c for c in cjk if c not in GENERIC_ZH}
 
 
 def bound_share(claim, context_tokens) -> float:
     """How much of ``claim`` the context holds: the mean of the shares of its words and of its CJK characters,
     and 0 when it shares no word at all (a one-character match such as 生 in 醫生 does not bind 出生)."""
+    if not (claim[0] or claim[1]):
+        return 1.0
     if claim[0] and not claim[0] & context_tokens[0]:
         return 0.0
-    parts = [len(mine & theirs) / len(mine) for mine, theirs in zip(claim, context_tokens) if mine]
-    return sum(parts) / len(parts) if parts else 1.0
+    return lexical_share(claim, context_tokens)
 
 
 # Words for dying and being born, written one way for binding a date to its event (卒 and 去世, "died" and
@@ -222,9 +222,9 @@ class Verifier:
             bound = any(c.kind == "date" for c in mine) and not failing(mine)
             if question is not None:
                 numbered = spans + [m.span() for m in raw]
-                says_more = (says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence)
-                             or any(self.content.new_content(question, s.sentence, numbered)))
-                finding = None if bound else self.content.check(question, s.sentence, numbered, passages)
+                new = self.content.new_content(question, s.sentence, numbered)
+                says_more = says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence) or any(new)
+                finding = None if bound else self.content.check(question, s.sentence, numbered, passages, new)
                 if finding:
                     checks.append(_claim_check(finding))
         if question is not None and supports:
