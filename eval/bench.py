@@ -151,7 +151,7 @@ def _meminfo_total_gb() -> float | None:
         return None
 
 
-SHA_DIGITS = 16  # results keep the first 16 hex digits of a model's sha256; the full digest is in agent/modelfile.py
+SHA_DIGITS = 16  # results keep the first 16 hex digits of a model's sha256 (written beside the assembled file)
 
 
 def _short(sha: str | None) -> str | None:
@@ -166,8 +166,10 @@ def model_info(settings) -> dict:
     name = settings.generation.model
     spec = BUNDLED.get(name)
     if spec is not None:
-        present = (settings.models_dir / spec.filename).is_file()
-        return {"file": spec.filename, "sha256": _short(spec.sha256), "present": present}
+        path = settings.models_dir / spec.filename
+        marker = path.with_suffix(path.suffix + ".sha256")
+        sha = marker.read_text().strip() if path.is_file() and marker.is_file() else spec.sha256
+        return {"file": spec.filename, "sha256": _short(sha), "present": path.is_file()}
     try:
         mf = resolve_model(name, settings.models_dir)
     except AgentError as exc:
