@@ -23,6 +23,7 @@ from .index import FigureIndex, ensure_index
 from .llm import ChatModel, Message
 from .modelfile import resolve_model
 from .retrieval import HybridRetriever, make_langchain_retriever
+from .silence import says_silent
 from .textutil import detect_language, fold, is_simplified, to_simplified, to_traditional
 from .timeline import load_timeline
 
@@ -165,6 +166,8 @@ class Agent:
             # Nothing the model said is supported by a passage: the sources are silent on this.
             return finish(reason=NOT_IN_SOURCES)
         if guarded:
+            if all(says_silent(s.sentence) for s in supports):  # "史料中未載。[1]" is an abstention, not an answer
+                return finish(reason=NOT_IN_SOURCES)
             text, citations, checks = self._verify(answer, messages, raw, text, citations, supports, relevant, boundary)
             answer.date_checks = checks
             if not citations:  # every sentence failed its checks; the draft's dates are not repeated
@@ -194,12 +197,16 @@ class Agent:
             raw2 = self._script(generation.text.strip(), question)
             if raw2 and not _is_cannot_answer(raw2, lang):
                 text2, citations2, supports2 = self._cite(raw2, passages)
-                if citations2:
+                checks2 = verifier.check(supports2, passages, question) if citations2 else []
+                if citations2 and not failing(checks2):
+                    return text2, citations2, [replace(c, action="regenerated") for c in checks] + checks2
+                # Hedge whichever draft keeps more sentences that pass (the second when they tie): asked again,
+                # the model sometimes drops the one supported sentence it had.
+                if citations2 and _passing(supports2, checks2) >= _passing(supports, checks):
                     earlier = [replace(c, action="regenerated") for c in checks]
-                    text, citations, supports = text2, citations2, supports2
-                    checks = verifier.check(supports, passages, question)
-                    if not failing(checks):
-                        return text, citations, earlier + checks
+                    text, citations, supports, checks = text2, citations2, supports2, checks2
+                else:
+                    earlier = [replace(c, action="regenerated") for c in checks2]
         joiner = "" if lang == "zh" else " "
         text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop",
                                         joiner=joiner, claim_hedge_text=prompts.HEDGE_CLAIM[lang])
@@ -291,6 +298,12 @@ class Agent:
         if detect_language(question) != "zh" or detect_language(text) != "zh":
             return text
         return to_simplified(text) if is_simplified(question) else to_traditional(text)
+
+
+def _passing(supports, checks: list[DateCheck]) -> int:
+    """How many cited sentences of a draft pass every check."""
+    bad = {c.sentence for c in failing(checks)}
+    return sum(1 for s in supports if s.passage_numbers and s.sentence not in bad and not says_silent(s.sentence))
 
 
 def _feedback(failed: list[DateCheck], lang: str) -> str:

@@ -20,10 +20,20 @@ from dataclasses import dataclass, replace
 from .answer import Citation, DateCheck, Passage
 from .boundary import KnowledgeBoundary
 from .citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
-from .claims import GENERIC_ZH, ClaimFinding, ContentSupport, asks_for_date, is_generic, states_quantity, yes_no
+from .claims import (
+    GENERIC_ZH,
+    ClaimFinding,
+    ContentSupport,
+    asks_for_date,
+    asks_for_day,
+    is_generic,
+    states_quantity,
+    yes_no,
+)
 from .dates import DateMention, NumberMention, extract_numbers
 from .dates.numerals import chinese_numeral
 from .retrieval import name_terms
+from .silence import SilenceItem, matching, silence_items
 from .textutil import content_terms, split_sentences
 from .timeline import TimelineEvent
 
@@ -100,6 +110,8 @@ _EVENT_WORDS = [
     (re.compile(r"出生|誕生|诞生|降生|生於|生于"), "生"),
     (re.compile(r"(?i)\b(?:passed away|death|dead|dying|died|dies)\b"), "die"),
     (re.compile(r"(?i)\b(?:birth|born)\b"), "born"),
+    (re.compile(r"結婚|结婚|成婚|成親|成亲|婚禮|婚礼|[娶嫁]"), "婚"),
+    (re.compile(r"(?i)\b(?:marry|married|marries|marrying|marriage|wedding|wed|wedded)\b"), "marry"),
 ]
 
 
@@ -183,6 +195,7 @@ class Verifier:
         self.names = frozenset(name_terms(boundary.figure))
         self.content = ContentSupport(self.names, [e.all_text for e in timeline])
         self._cache: dict[str, _Evidence] = {}
+        self._silence_cache: dict[str, list[SilenceItem]] = {}
 
     def _evidence(self, key: str, text: str) -> _Evidence:
         if key not in self._cache:
@@ -200,6 +213,7 @@ class Verifier:
         checks: list[DateCheck] = []
         evidence = [self._evidence(p.id, p.text) for p in passages]
         gives_date = says_more = False
+        contents: list = []
         for s in supports:
             dates = self.boundary.dates(s.sentence)
             taken = [(d.start, d.end) for d in dates]
@@ -223,6 +237,7 @@ class Verifier:
             if question is not None:
                 numbered = spans + [m.span() for m in raw]
                 new = self.content.new_content(question, s.sentence, numbered)
+                contents.append(new)
                 says_more = says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence) or any(new)
                 finding = None if bound else self.content.check(question, s.sentence, numbered, passages, new)
                 if finding:
@@ -230,9 +245,39 @@ class Verifier:
         if question is not None and supports:
             if not gives_date and asks_for_date(question):
                 checks.extend(_claim_check(ClaimFinding(s.sentence, "", "no_date")) for s in supports)
+            elif asks_for_day(question) and not any(month_days(s.sentence) for s in supports):
+                checks.extend(_claim_check(ClaimFinding(s.sentence, "", "no_day")) for s in supports)
             elif not says_more and not yes_no(question):
                 checks.extend(_claim_check(ClaimFinding(s.sentence, "", "restates")) for s in supports)
+            checks = self._silent(checks, supports, passages, question, contents)
         return checks
+
+    def _silence(self, passages: list[Passage]) -> list[SilenceItem]:
+        items = []
+        for p in passages:
+            key = f"silence:{p.id}"
+            if key not in self._silence_cache:
+                self._silence_cache[key] = silence_items(p.id, p.text, self.names, lambda t: bool(self.boundary.dates(t)))
+            items += self._silence_cache[key]
+        return items
+
+    def _silent(self, checks, supports, passages, question, contents) -> list[DateCheck]:
+        """Where a retrieved passage says the sources do not give what the question asks for, the answer's
+        dates and numbers (for a date or a count) or its new content (for a name, a place or anything else
+        about the topic) fail, with that passage as the evidence."""
+        items = matching(self._silence(passages), question, self.names)
+        if not items:
+            return checks
+        item = items[0]
+        note = f"the sources say they do not give this: {item.text}"[:160]
+        if item.kind in ("year", "day", "count"):
+            return [replace(c, status="unsupported", where=None, evidence=item.passage_id, note=note)
+                    if c.kind in ("date", "number") else c for c in checks]
+        failed = {c.sentence for c in failing(checks)}
+        extra = [DateCheck(sentence=s.sentence, text=", ".join(sorted(new[0] or new[1])[:6]), kind="claim", lo=0, hi=0,
+                           status="unsupported", evidence=item.passage_id, note=note)
+                 for s, new in zip(supports, contents) if (new[0] or new[1]) and s.sentence not in failed]
+        return checks + extra
 
     def _check_date(self, sentence, d: DateMention, claim, cited, others, passages, evidence) -> DateCheck:
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
@@ -288,6 +333,8 @@ class Verifier:
 
 def _claim_check(f: ClaimFinding) -> DateCheck:
     note = {"no_date": "the question asks for a date or a number; the answer gives none",
+            "no_day": "the question asks for a day; the answer gives none",
+            "own_name": "the name given for a relative is the figure's own",
             "restates": "the answer only repeats the question"}.get(f.reason, "no passage says this")
     return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)
 

@@ -1,0 +1,156 @@
+"""Silence in the sources: passages that say what they do not record, and answers that only say so.
+
+Also the rules that came with it: a day question needs a day, a relative is not named with the figure's own
+name, and the guard hedges whichever of its two drafts keeps more.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agent.citations import SentenceSupport
+from agent.claims import asks_for_day
+from agent.core import Agent
+from agent.figures import get_figure
+from agent.prompts import HEDGE_CLAIM
+from agent.silence import matching, question_kinds, says_silent, silence_items
+
+from .fakes import ScriptedChatModel
+from .test_guard import _passage
+
+NAMES = frozenset({"poet", "測詩人", "测诗人"})
+
+
+def _years(text: str) -> bool:
+    return bool(re.search(r"\d{3,4}", text))
+
+
+def _items(text: str):
+    return silence_items("p", text, NAMES, _years)
+
+
+# -- reading silence in a passage
+
+
+def test_an_english_list_after_the_verb_gives_one_item_per_clause():
+    items = _items("The sources do not give the date of his marriage, the day of either election, the name of "
+                   "the child buried at Springfield, or the day of his death.")
+    assert [i.kind for i in items] == ["day", "day", "name", "day"]
+    assert items[0].topic == ({"marry"}, set()) and "springfield" in items[2].topic[0]
+
+
+def test_a_kind_word_carries_to_the_clauses_it_governs():
+    en = _items("Tacitus does not give the year of his quaestorship, tribunate or consulship.")
+    assert {i.kind for i in en} == {"year"} and any("consulship" in i.topic[0] for i in en)
+    zh = _items("兩部唐史都沒有寫出他流放夜郎或遇赦的年份。")
+    assert [i.kind for i in zh] == ["year", "year"]
+
+
+def test_a_clause_without_a_topic_takes_the_one_before():
+    [*_, last] = _items("到了晚年，他去世時八十二歲，但本傳沒有寫出那是哪一年。")
+    assert last.kind == "year" and "死" in last.topic[1]
+
+
+def test_one_book_silent_is_not_the_sources_silent():
+    assert _items("《舊唐書》完全沒有提到尋陽下獄的事。") == []
+    assert _items("The Old Book of Tang gives no date for the exile.") == []
+
+
+def test_an_explanation_after_the_colon_is_not_an_item():
+    items = _items("普魯塔克完全沒有寫出任何年份：他記下測詩人四次擔任執政官。")
+    assert not any("执政" in "".join(i.topic[0]) for i in items)
+
+
+def test_ordinary_sentences_are_not_silence():
+    assert _items("He was exiled to Yelang, pardoned on the way, and died in 762.") == []
+
+
+# -- which questions an item answers
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("On what day did you marry?", {"day"}), ("你是哪一年出生的？", {"year"}), ("你父親叫什麼名字？", {"name"}),
+    ("Where were you buried?", {"place"}), ("How many sons did you have?", {"count"}), ("Why were you exiled?", {"other"}),
+])
+def test_question_kinds(question, kinds):
+    assert question_kinds(question) == kinds
+
+
+def test_an_item_applies_to_a_question_of_its_kind_about_its_topic():
+    items = _items("The papers do not give the date of his wedding.")
+    assert matching(items, "On what day did you marry?", NAMES)
+    assert not matching(items, "Whom did you marry?", NAMES)  # a name, not a day
+    assert not matching(items, "On what day did you die?", NAMES)  # another topic
+
+
+def test_a_year_item_in_a_sentence_that_gives_the_year_forbids_nothing():
+    items = _items("Neither history states the year of his birth; the database gives 701.")
+    assert items and not matching(items, "When were you born?", NAMES)
+
+
+def test_irregular_past_forms_match_the_question():
+    items = _items("Neither history gives the year he went to the capital.")
+    assert matching(items, "In what year did you go to the capital?", NAMES)
+
+
+# -- the verifier
+
+
+def test_a_date_bound_next_to_a_silence_fails(verifier):
+    p = _passage("a", "The papers do not give the date of his wedding. On 18 May 740 he wrote that he and his wife "
+                      "were boarding at a tavern, married by then.", "en")
+    s = SentenceSupport("I married on 18 May 740.", [1], 1.0)
+    assert verifier.check([s], [p])[0].status == "supported"  # without the question, the date binds
+    [check, *_] = verifier.check([s], [p], "On what day did you marry?")
+    assert check.status == "unsupported" and "wedding" in check.note
+
+
+def test_a_name_the_sources_do_not_give_fails(verifier):
+    p = _passage("a", "本傳沒有記載他母親的名字。測詩人幼年在蜀中讀書，母親呂氏教他。")
+    checks = verifier.check([SentenceSupport("我的母親叫呂氏。", [1], 1.0)], [p], "你的母親叫什麼名字？")
+    assert any(c.kind == "claim" and "母親" in c.note for c in checks)
+
+
+def test_a_relative_named_with_the_figures_own_name_fails(verifier):
+    p = _passage("a", "測詩人生於七〇一年，父母在蜀中。")
+    checks = verifier.check([SentenceSupport("我的父母叫測詩人。", [1], 1.0)], [p], "你的父母叫什麼名字？")
+    assert [c.note for c in checks if c.kind == "claim"] == ["the name given for a relative is the figure's own"]
+
+
+def test_a_day_question_answered_with_a_year_fails(verifier):
+    p = _passage("a", "測詩人生於七〇一年。")
+    assert asks_for_day("On what day and month were you born?") and not asks_for_day("When were you born?")
+    checks = verifier.check([SentenceSupport("我生於701年。", [1], 1.0)], [p], "你是哪一天出生的？")
+    assert any(c.note == "the question asks for a day; the answer gives none" for c in checks)
+    assert not [c for c in verifier.check([SentenceSupport("我生於701年。", [1], 1.0)], [p], "你是哪一年出生的？")
+                if c.status != "supported"]
+
+
+@pytest.mark.parametrize("sentence, silent", [
+    ("史料中未載。", True), ("The records do not say.", True), ("The papers do not give the date of my wedding.", True),
+    ("我出生在西元1067年。", False), ("我活到六十二歲，史書未載卒年。", False), ("I was born in Shu.", False),
+])
+def test_says_silent(sentence, silent):
+    assert says_silent(sentence) is silent
+
+
+# -- the pipeline
+
+
+def test_an_answer_that_only_says_the_sources_are_silent_is_an_abstention(settings, embedder):
+    llm = ScriptedChatModel(["史料中未載。[1]", "史料中未載。[1]"])
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
+    ans = agent.ask("你幼年在哪裡讀書？")
+    assert ans.abstained and ans.abstain_reason == "not_in_sources" and len(llm.calls) == 1  # not asked again
+
+
+def test_the_guard_hedges_the_draft_that_keeps_more(settings, embedder):
+    first = "我幼年在蜀中讀書。[1]我的父親叫馬庫斯。[1]"
+    second = "我的父親叫馬庫斯，母親叫瓦勒莉婭。[1]"
+    llm = ScriptedChatModel([first, second])
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
+    ans = agent.ask("你幼年在哪裡讀書？")
+    assert len(llm.calls) == 2 and "蜀中" in ans.text and HEDGE_CLAIM["zh"] in ans.text and not ans.abstained
+    assert "瓦勒莉婭" not in ans.text and "馬庫斯" not in ans.text
