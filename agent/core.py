@@ -170,6 +170,8 @@ class Agent:
                 return finish(reason=NOT_IN_SOURCES)
             text, citations, checks = self._verify(answer, messages, raw, text, citations, supports, relevant, boundary)
             answer.date_checks = checks
+            if citations and all(says_silent(s) for s, _ in split_answer(text)):
+                citations = []  # asked again, the model said only that the sources are silent
             if not citations:  # every sentence failed its checks; the draft's dates are not repeated
                 after = any(c.status == "contradicted" and c.note.startswith("after") for c in checks)
                 return finish(reason=AFTER_MY_TIME if after else NOT_IN_SOURCES)

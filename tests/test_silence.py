@@ -154,3 +154,10 @@ def test_the_guard_hedges_the_draft_that_keeps_more(settings, embedder):
     ans = agent.ask("你幼年在哪裡讀書？")
     assert len(llm.calls) == 2 and "蜀中" in ans.text and HEDGE_CLAIM["zh"] in ans.text and not ans.abstained
     assert "瓦勒莉婭" not in ans.text and "馬庫斯" not in ans.text
+
+
+def test_a_second_draft_that_only_says_the_sources_are_silent_is_an_abstention(settings, embedder):
+    llm = ScriptedChatModel(["我幼年在蜀中讀書，最喜歡吃蔬菜和羊肉。[1]", "史料中未載。[1]"])
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
+    ans = agent.ask("你幼年在哪裡讀書？")
+    assert len(llm.calls) == 2 and ans.abstained and ans.abstain_reason == "not_in_sources"
