@@ -334,6 +334,7 @@ def run_eval(
             get_agent(q.figure)
         except AgentError as exc:
             raise InputError(f"{q.source}: {exc}") from None
+    commit = git_commit()  # the code that answers is the code checked out now, not when the run ends
     answers_path = out_dir / "answers.jsonl"
     done = answered_ids(answers_path)  # also cuts a line torn by a killed run
     todo = [q for q in questions if q.id not in done]
@@ -361,11 +362,12 @@ def run_eval(
     finally:
         fh.close()
     skipped = len(questions) - len(todo)
-    return _write_results(out_dir, paths, questions, mode, get_agent, answered=answered, skipped=skipped, failed=failed)
+    return _write_results(out_dir, paths, questions, mode, get_agent, answered=answered, skipped=skipped, failed=failed,
+                          commit=commit)
 
 
 def _write_results(out_dir: Path, paths: list[Path], questions: list[EvalQuestion], mode: str, get_agent,
-                   *, answered: int, skipped: int, failed: list) -> dict:
+                   *, answered: int, skipped: int, failed: list, commit: str | None = None) -> dict:
     """metrics.md, metrics.csv and run.json of a run folder, from its answers.jsonl."""
     wanted = {q.id for q in questions}
     rows = [r for r in _read_rows(out_dir / "answers.jsonl") if r["id"] in wanted]
@@ -376,7 +378,7 @@ def _write_results(out_dir: Path, paths: list[Path], questions: list[EvalQuestio
     run = {
         "mode": mode, "questions": [str(p) for p in paths],
         "model_file": model and model["file"], "model_sha256": model and model["sha256"],
-        "git_commit": git_commit(), "answered": answered, "skipped": skipped,
+        "git_commit": commit or git_commit(), "answered": answered, "skipped": skipped,
         "failed": [{"id": i, "error": e} for i, e in failed],
     }
     if get_agent is not None and questions:
@@ -387,6 +389,10 @@ def _write_results(out_dir: Path, paths: list[Path], questions: list[EvalQuestio
         run["settings"] = {key: getattr(settings, key).model_dump(mode="json")
                            for key in ("generation", "retrieval", "chunking", "guard")}
     previous = out_dir / "run.json"
+    if previous.is_file() and get_agent is not None and answered:  # a resumed run: every commit that answered
+        before = json.loads(previous.read_text(encoding="utf-8"))
+        commits = before.get("git_commits") or [before.get("git_commit")]
+        run["git_commits"] = list(dict.fromkeys([*filter(None, commits), run["git_commit"]]))
     if previous.is_file() and get_agent is None:  # a rescore keeps what the run recorded
         run = {**json.loads(previous.read_text(encoding="utf-8")), **{k: v for k, v in run.items() if k != "git_commit"},
                "rescored_at_commit": run["git_commit"]}

@@ -182,6 +182,24 @@ def test_run_eval_writes_files_and_resumes(settings, embedder, tmp_path):
     assert len((out / "answers.jsonl").read_text().splitlines()) == 3
 
 
+def test_a_run_records_the_commit_it_started_at_and_every_commit_that_resumed_it(settings, embedder, tmp_path,
+                                                                                  monkeypatch):
+    import agent.evaluation as evaluation
+
+    agent = _agent(settings, embedder, ScriptedChatModel(lambda messages: ANSWER))
+    path, out = _questions_file(tmp_path), tmp_path / "run"
+    commits = iter(["aaa1111", "bbb2222", "ccc3333", "ddd4444"])
+    monkeypatch.setattr(evaluation, "git_commit", lambda: next(commits))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = tmp_path / "first.jsonl"
+    first.write_text(lines[0] + "\n", encoding="utf-8")
+    run_eval([first], lambda figure: agent, mode="rag", out_dir=out)  # answers at aaa1111
+    assert json.loads((out / "run.json").read_text())["git_commit"] == "aaa1111"
+    run_eval([path], lambda figure: agent, mode="rag", out_dir=out)  # resumed at bbb2222
+    run = json.loads((out / "run.json").read_text())
+    assert run["git_commit"] == "bbb2222" and run["git_commits"] == ["aaa1111", "bbb2222"]
+
+
 def test_model_only_mode_uses_no_passages(settings, embedder, tmp_path):
     llm = ScriptedChatModel(lambda messages: "我於742年入長安。")
     agent = _agent(settings, embedder, llm)
