@@ -20,7 +20,8 @@ SETS = {  # folder -> title
     "team": "eight team question sets",
     "probes": "probes (dates, unanswerable, after-death, injection)",
     "liezhuan": "列傳 low-resource figures",
-    "timeqa": "TimeQA dev half (sample)",
+    "timeqa": "TimeQA dev half, all 129 documents (500 questions)",
+    "_previous/timeqa20": "TimeQA dev half, the earlier 20-document sample (71 questions)",
     "simpleqa": "Chinese SimpleQA history/literature, asked of 李白",
 }
 
