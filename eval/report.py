@@ -51,6 +51,11 @@ def report(runs: Path, charts: Path | None) -> str:
         if name in ("team", "probes"):
             for m, r in rows.items():
                 combined.setdefault(m, []).extend(r)
+        ids = [{r["id"] for r in r_} for r_ in rows.values()]
+        common = set.intersection(*ids)
+        if any(i != common for i in ids):  # a run still under way: compare the questions every mode answered
+            rows = {m: [r for r in r_ if r["id"] in common] for m, r_ in rows.items()}
+            title += f"; the {len(common)} questions every mode has answered so far"
         out.append(f"### {title} (`{name}`; commits: {_commits(folder)})\n")
         out.append(comparison_markdown({m: summarize(r) for m, r in rows.items()}))
         out.append("")
