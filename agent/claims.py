@@ -46,13 +46,13 @@ _ASKS_DATE_RE = re.compile(
 )
 
 
-_ASKS_DAY_RE = re.compile(r"(?i)\b(?:what|which|exact)\s+(?:day|date)\b|\bday\s+and\s+month\b|\bbirthday\b|"
-                          r"哪一天|哪天|幾月幾[日號号]|几月几[日号]|什麼日子|什么日子|日期|生日")
+ASKS_DAY_RE = re.compile(r"(?i)\b(?:what|which|exact)\s+(?:day|date)\b|\bdate\s+of\b|\bbirthday\b|\bday\s+and\s+month\b|"
+                         r"哪一天|哪天|幾月幾[日號号]|几月几[日号]|日期|日子|生日|月日")
 
 
 def asks_for_day(question: str) -> bool:
     """True when the question asks for a day of the month ("on what day", 哪一天, 生日), not only a year."""
-    return bool(_ASKS_DAY_RE.search(question))
+    return bool(ASKS_DAY_RE.search(question))
 
 
 def asks_for_date(question: str) -> bool:
@@ -177,12 +177,13 @@ class ContentSupport:
         new = self.new_content(question, sentence, spans) if new is None else new
         if not (new[0] or new[1]):
             return None
-        if kin_terms(question) and _ASKS_NAME_RE.search(question):
+        asked_kin = kin_terms(question)
+        if asked_kin and _ASKS_NAME_RE.search(question):
             # "我的父母叫孟浩然": the only name given for a relative is the figure's own.
             others = new_content(sentence, question, self.names, spans)
             if not (others[0] or others[1]):
                 return ClaimFinding(sentence, ", ".join(sorted(new[0] or new[1])[:6]), "own_name")
-        kin = kin_terms(question) & kin_terms(sentence)
+        kin = asked_kin & kin_terms(sentence)
         share = self.best_share(new, passages, kin)
         if share is None or share >= NEW_CONTENT_SHARE:
             return None
@@ -190,4 +191,4 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "is_generic", "kin_terms", "new_content", "states_quantity", "yes_no"]
+__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "is_generic", "kin_terms", "new_content", "states_quantity", "yes_no"]

@@ -34,7 +34,7 @@ from .dates import DateMention, NumberMention, extract_numbers
 from .dates.numerals import chinese_numeral
 from .retrieval import name_terms
 from .silence import SilenceItem, matching, silence_items
-from .textutil import content_terms, split_sentences
+from .textutil import canonical_events, content_terms, split_sentences
 from .timeline import TimelineEvent
 
 # Numbers this small are everyday words ("one of my friends", 一首詩) rather than claims to check.
@@ -101,24 +101,6 @@ def bound_share(claim, context_tokens) -> float:
     if claim[0] and not claim[0] & context_tokens[0]:
         return 0.0
     return lexical_share(claim, context_tokens)
-
-
-# Words for dying and being born, written one way for binding a date to its event (卒 and 去世, "died" and
-# "passed away" name the same event).
-_EVENT_WORDS = [
-    (re.compile(r"過世|过世|去世|逝世|病逝|病卒|辭世|辞世|亡故|身故|[卒歿殁薨死]"), "死"),
-    (re.compile(r"出生|誕生|诞生|降生|生於|生于"), "生"),
-    (re.compile(r"(?i)\b(?:passed away|death|dead|dying|died|dies)\b"), "die"),
-    (re.compile(r"(?i)\b(?:birth|born)\b"), "born"),
-    (re.compile(r"結婚|结婚|成婚|成親|成亲|婚禮|婚礼|[娶嫁]"), "婚"),
-    (re.compile(r"(?i)\b(?:marry|married|marries|marrying|marriage|wedding|wed|wedded)\b"), "marry"),
-]
-
-
-def canonical_events(text: str) -> str:
-    for pattern, word in _EVENT_WORDS:
-        text = pattern.sub(word, text)
-    return text
 
 
 def bound_support(source: DateMention, context_tokens, stated: DateMention, claim, context: str = "",

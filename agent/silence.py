@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from .citations import Tokens
-from .claims import is_generic
-from .textutil import content_terms, is_cjk, split_sentences
+from .claims import ASKS_DAY_RE, is_generic
+from .textutil import canonical_events, content_terms, is_cjk, split_sentences
 
 # The share of an item's topic the question must hold ("the visit to Wang Anshi at Jinling" is not "what post
 # did Wang Anshi give you").
@@ -52,8 +52,7 @@ _KINDS_ITEM = [
     ("count", re.compile(r"(?i)\bhow\s+(?:many|long|much|old)\b|\b(?:age|number)\b|多少|多久|幾|几|享年|年齡|年龄|歲數|岁数")),
 ]
 _ASKS = {
-    "day": re.compile(r"(?i)\b(?:what|which|exact)\s+(?:day|date)\b|\bdate\s+of\b|\bbirthday\b|\bday\s+and\s+month\b|"
-                      r"哪一天|哪天|幾月幾[日號号]|几月几[日号]|日期|日子|生日|月日"),
+    "day": ASKS_DAY_RE,
     "year": re.compile(r"(?i)^\s*when\b|[,;:]\s*when\b|\b(?:what|which)\s+year\b|\bwhat\s+era\b|"
                        r"哪一年|哪年|何年|何時|何时|什麼時候|什么时候|生年|卒年"),
     "name": re.compile(r"(?i)\bnames?\b|\bcalled\b|\bwho\b|\bwhich\s+(?:one|child|son|daughter|man|woman)\b|"
@@ -102,8 +101,7 @@ def _kind(text: str) -> str | None:
 
 
 def _normal(text: str) -> str:
-    from .guard import canonical_events
-
+    """Possessives dropped, irregular past forms and the words for birth, death and marriage written one way."""
     text = _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(0).lower()], _POSSESSIVE.sub("", text))
     return canonical_events(_BIRTH_DEATH_YEAR.sub(lambda m: "生" if m.group(0) == "生年" else "死", text))
 

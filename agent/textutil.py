@@ -116,6 +116,25 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 2 else word
 
 
+# Words for dying, being born and marrying, written one way for matching an event (卒 and 去世, "died" and
+# "passed away" name the same event).
+_EVENT_WORDS = [
+    (re.compile(r"過世|过世|去世|逝世|病逝|病卒|辭世|辞世|亡故|身故|[卒歿殁薨死]"), "死"),
+    (re.compile(r"出生|誕生|诞生|降生|生於|生于"), "生"),
+    (re.compile(r"(?i)\b(?:passed away|death|dead|dying|died|dies)\b"), "die"),
+    (re.compile(r"(?i)\b(?:birth|born)\b"), "born"),
+    (re.compile(r"結婚|结婚|成婚|成親|成亲|婚禮|婚礼|[娶嫁]"), "婚"),
+    (re.compile(r"(?i)\b(?:marry|married|marries|marrying|marriage|wedding|wed|wedded)\b"), "marry"),
+]
+
+
+def canonical_events(text: str) -> str:
+    """``text`` with the words for dying, being born and marrying written one way (卒 → 死, "passed away" → die)."""
+    for pattern, word in _EVENT_WORDS:
+        text = pattern.sub(word, text)
+    return text
+
+
 def split_sentences(text: str) -> list[str]:
     """Split Chinese and English text into sentences, keeping the closing punctuation."""
     out = []
@@ -128,6 +147,7 @@ def split_sentences(text: str) -> list[str]:
 
 __all__ = [
     "approx_tokens",
+    "canonical_events",
     "content_terms",
     "is_cjk",
     "cjk_ratio",
