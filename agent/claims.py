@@ -103,6 +103,22 @@ def kin_terms(text: str) -> set[str]:
     return words | chars
 
 
+# Talk about the passages themselves rather than the figure's life ("the one described in the passage", 本文兩說並存,
+# 本項目所用文本): the figure steps out of character, and the sentence answers nothing.
+_META_RE = re.compile(r"(?i)\b(?:the|this|that|these|those|each|a|one|other)\s+(?:passages?|excerpts?)\b|\bpassages?\s*\[?\d|"
+                      r"本文|本項目|本项目|這段文字|这段文字|此段|該段|该段|上述段落|引文中|段落中")
+
+
+_META_LEAD_RE = re.compile(r"(?i)^\s*(?:according\s+to|as\s+(?:stated|told|said|written)\s+in|based\s+on|from)\s+"
+                           r"(?:the|this|these)\s+(?:passages?|excerpts?)(?:\s*\[\d+\])?\s*,?|^\s*(?:據|据|根據|根据)(?:本文|此段|該段|该段)[，,]?")
+
+
+def speaks_of_passages(sentence: str) -> bool:
+    """True for a sentence about the passages rather than the past ("the one described in the passage", 本文不作
+    判定); a lead-in alone ("According to the passage, more than 30,000 Britons…") is only a manner of speaking."""
+    return bool(_META_RE.search(_META_LEAD_RE.sub("", sentence)))
+
+
 @dataclass
 class ClaimFinding:
     sentence: str
@@ -191,4 +207,5 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "is_generic", "kin_terms", "new_content", "states_quantity", "yes_no"]
+__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "is_generic",
+           "kin_terms", "new_content", "speaks_of_passages", "states_quantity", "yes_no"]

@@ -23,7 +23,7 @@ from .index import FigureIndex, ensure_index
 from .llm import ChatModel, Message
 from .modelfile import resolve_model
 from .retrieval import HybridRetriever, make_langchain_retriever
-from .silence import says_silent
+from .silence import says_silent, states_silence
 from .textutil import detect_language, fold, is_simplified, to_simplified, to_traditional
 from .timeline import load_timeline
 
@@ -55,6 +55,7 @@ class Agent:
         self._retriever: HybridRetriever | None = None
         self._positions: dict[str, int] | None = None
         self._dating: dict[int | None, PassageDates] = {}
+        self._notes: list[Passage] | None = None
         self._progress = progress
 
     # -- collaborators
@@ -186,7 +187,7 @@ class Agent:
     def _verify(self, answer, messages, raw, text, citations, supports, passages, boundary):
         """The guard's policy: check the draft; if a date or number fails, ask once more; hedge what still fails."""
         question, lang = answer.question, answer.language
-        verifier = Verifier(boundary, load_timeline(self.figure))
+        verifier = Verifier(boundary, load_timeline(self.figure), notes=self.silence_notes())
         checks = verifier.check(supports, passages, question)
         if not failing(checks):
             return text, citations, checks
@@ -209,6 +210,7 @@ class Agent:
                     text, citations, supports, checks = text2, citations2, supports2, checks2
                 else:
                     earlier = [replace(c, action="regenerated") for c in checks2]
+        checks += _unanswered(verifier, supports, checks, passages, question)
         joiner = "" if lang == "zh" else " "
         text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop",
                                         joiner=joiner, claim_hedge_text=prompts.HEDGE_CLAIM[lang])
@@ -225,6 +227,14 @@ class Agent:
                 raise InputError(f"--as-of {as_of} is before {fig.name('en')}'s birth ({fig.born.year})",
                                  hint=f"pick a year from {fig.born.year}")
         return KnowledgeBoundary(fig, as_of)
+
+    def silence_notes(self) -> list[Passage]:
+        """The figure's secondary and team-written passages that may say what the sources do not give."""
+        if self._notes is None:
+            self._notes = [Passage(id=c.id, text=c.text, source=c.source_title, locator=c.locator, score=0.0,
+                                   kind=c.kind, language=c.language)
+                           for c in self.index.chunks if c.kind != "primary" and states_silence(c.text)]
+        return self._notes
 
     def _passage_dates(self, boundary: KnowledgeBoundary) -> PassageDates:
         key = boundary.cutoff
@@ -306,6 +316,16 @@ def _passing(supports, checks: list[DateCheck]) -> int:
     """How many cited sentences of a draft pass every check."""
     bad = {c.sentence for c in failing(checks)}
     return sum(1 for s in supports if s.passage_numbers and s.sentence not in bad and not says_silent(s.sentence))
+
+
+def _unanswered(verifier: Verifier, supports, checks: list[DateCheck], passages, question: str) -> list[DateCheck]:
+    """The checks that fail once the failing sentences are gone: what is left must still answer the question (a
+    year asked for and the sentence with the year hedged leaves "The man who shot me was an assassin's hand.")."""
+    bad = {c.sentence for c in failing(checks)}
+    kept = [s for s in supports if s.sentence not in bad]
+    if not bad or not kept:
+        return []
+    return failing(verifier.check(kept, passages, question))
 
 
 def _feedback(failed: list[DateCheck], lang: str) -> str:

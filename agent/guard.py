@@ -15,6 +15,7 @@ instructions…", "忽略以上指示…") are cut from it before the model sees
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .answer import Citation, DateCheck, Passage
@@ -27,14 +28,15 @@ from .claims import (
     asks_for_date,
     asks_for_day,
     is_generic,
+    speaks_of_passages,
     states_quantity,
     yes_no,
 )
 from .dates import DateMention, NumberMention, extract_numbers
-from .dates.numerals import chinese_numeral
+from .dates.numerals import _EN_ORDINALS, chinese_numeral
 from .retrieval import name_terms
 from .silence import SilenceItem, matching, silence_items
-from .textutil import canonical_events, content_terms, split_sentences
+from .textutil import EN_STOPWORDS, _stem, canonical_events, content_terms, split_sentences
 from .timeline import TimelineEvent
 
 # Numbers this small are everyday words ("one of my friends", 一首詩) rather than claims to check.
@@ -104,12 +106,15 @@ def bound_share(claim, context_tokens) -> float:
 
 
 def bound_support(source: DateMention, context_tokens, stated: DateMention, claim, context: str = "",
-                  stated_text: str = "") -> bool:
+                  stated_text: str = "", stated_ordinals: set[int] = frozenset()) -> bool:
     """``source`` (with the tokens of its passage context) supports ``stated`` in a sentence saying ``claim``;
-    a month or day the answer gives must be in that context too ("18 May 1843" is not "November 4, 1842")."""
+    a month or day the answer gives must be in that context too ("18 May 1843" is not "November 4, 1842"), and
+    so must an ordinal ("consul for the fourth time in 509 BC" is not "his first consulship, 509 BC")."""
     if not date_supports(source, stated):
         return False
     if stated_text and not same_month_day(stated_text, context):
+        return False
+    if stated_ordinals and not stated_ordinals <= ordinals(context):
         return False
     return bound_share(claim, context_tokens) >= DATE_CONTEXT_SHARE
 
@@ -146,6 +151,25 @@ def month_days(text: str) -> list[tuple[int, int | None]]:
     return found
 
 
+_ORDINAL_WORDS = {w: n for w, n in _EN_ORDINALS.items() if n >= 2}
+_ORDINAL_RE = re.compile(r"(?i)\b(?:" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + r")\b(?!\s+(?:year|month|day|century))|\b(\d{1,3})(?:st|nd|rd|th)\b(?!\s+(?:year|month|day|century))|"
+                         r"第([一二三四五六七八九十百]+|\d+)")
+
+
+def ordinals(text: str) -> set[int]:
+    """The ordinals of ``text`` from the second on ("fourth", "4th", 第四: "consul for the fourth time"), but not
+    those of a regnal year, month, day or century ("the second year of Xining")."""
+    out = set()
+    for m in _ORDINAL_RE.finditer(text):
+        if m.group(1) or m.group(2):
+            value = int(m.group(1)) if m.group(1) else _zh_value(m.group(2))
+            if value and value >= 2:
+                out.add(value)
+        else:
+            out.add(_ORDINAL_WORDS[m.group(0).lower()])
+    return out
+
+
 def same_month_day(stated: str, context: str) -> bool:
     """True unless ``stated`` gives a month (or day) that ``context`` does not give."""
     mine = month_days(stated)
@@ -171,8 +195,11 @@ _AGE_UNITS = ("歲", "岁", "年")
 class Verifier:
     """Checks the dates, numbers and content of an answer's sentences against its passages and the timeline."""
 
-    def __init__(self, boundary: KnowledgeBoundary, timeline: list[TimelineEvent]) -> None:
+    def __init__(self, boundary: KnowledgeBoundary, timeline: list[TimelineEvent], notes: Sequence[Passage] = ()) -> None:
+        """``notes``: the figure's secondary and team-written passages that state a silence of the sources; what
+        they say is not recorded stays unrecorded whether or not retrieval found them."""
         self.boundary = boundary
+        self.notes = list(notes)
         self.timeline = [e for e in timeline if e.year is not None]
         self.names = frozenset(name_terms(boundary.figure))
         self.content = ContentSupport(self.names, [e.all_text for e in timeline])
@@ -209,7 +236,7 @@ class Verifier:
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
             mine = [self._check_date(s.sentence, d, claim, cited, others, passages, evidence) for d in dates]
-            mine += [self._check_number(s.sentence, n, terms, cited, others, passages, evidence) for n in numbers]
+            mine += [self._check_number(s.sentence, n, claim, cited, others, passages, evidence) for n in numbers]
             mine += [self._check_digits(s.sentence, m, claim, cited, others, passages, evidence)
                      for m in raw if int(m.group(0).replace(",", "")) >= MIN_CHECKED_NUMBER]
             checks += mine
@@ -221,7 +248,8 @@ class Verifier:
                 new = self.content.new_content(question, s.sentence, numbered)
                 contents.append(new)
                 says_more = says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence) or any(new)
-                finding = None if bound else self.content.check(question, s.sentence, numbered, passages, new)
+                finding = ClaimFinding(s.sentence, "", "meta") if speaks_of_passages(s.sentence) else \
+                    None if bound else self.content.check(question, s.sentence, numbered, passages, new)
                 if finding:
                     checks.append(_claim_check(finding))
         if question is not None and supports:
@@ -244,10 +272,11 @@ class Verifier:
         return items
 
     def _silent(self, checks, supports, passages, question, contents) -> list[DateCheck]:
-        """Where a retrieved passage says the sources do not give what the question asks for, the answer's
+        """Where a retrieved passage or a note says the sources do not give what the question asks for, the answer's
         dates and numbers (for a date or a count) or its new content (for a name, a place or anything else
         about the topic) fail, with that passage as the evidence."""
-        items = matching(self._silence(passages), question, self.names)
+        seen = {p.id for p in passages}
+        items = matching(self._silence([*passages, *(n for n in self.notes if n.id not in seen)]), question, self.names)
         if not items:
             return checks
         item = items[0]
@@ -266,14 +295,18 @@ class Verifier:
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
         stated_text = sentence[d.start:d.end + 8]
+        spans = [(m.start, m.end) for m in self.boundary.dates(sentence)]
+        stated_ordinals = ordinals("".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(sentence)))
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
-                if any(bound_support(e, tokens, d, claim, ctx, stated_text) for e, tokens, ctx in evidence[i].dates):
+                if any(bound_support(e, tokens, d, claim, ctx, stated_text, stated_ordinals)
+                       for e, tokens, ctx in evidence[i].dates):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
         for event in self.timeline:
             if d.lo <= event.year <= d.hi or (d.approx and abs(event.year - d.lo) <= 1):
                 ev = self._evidence(f"timeline:{id(event)}", event.all_text)
-                if bound_share(claim, ev.tokens) >= DATE_CONTEXT_SHARE and same_month_day(stated_text, ev.text):
+                if bound_share(claim, ev.tokens) >= DATE_CONTEXT_SHARE and same_month_day(stated_text, ev.text) \
+                        and stated_ordinals <= ordinals(ev.text):
                     return replace(base, status="supported", where="timeline", evidence=f"timeline: {event.year_text or event.year}")
         if d.kind == "age":  # the same age stated in a passage (二十二歲 is an age there, a year here)
             ages = {n.value for n in extract_numbers(d.text)}
@@ -287,37 +320,63 @@ class Verifier:
             return replace(base, status="contradicted", evidence=passages[cited[0]].id, note=f"the cited passage gives {shown}")
         return base
 
-    def _check_number(self, sentence, n: NumberMention, terms, cited, others, passages, evidence) -> DateCheck:
+    def _check_number(self, sentence, n: NumberMention, claim, cited, others, passages, evidence) -> DateCheck:
         base = DateCheck(sentence=sentence, text=n.text, kind="number", lo=n.value, hi=n.value, status="unsupported")
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
                 if any(m.value == n.value for m in evidence[i].numbers):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
-        return base
+        digits = _DIGITS_RE.match(sentence, n.start)  # "320,000 citizens" in "from 320,000 to 150,000": no counter there
+        found = digits and self._digits_found(sentence, digits, claim, cited, others, evidence)
+        return replace(base, status="supported", where=found[0], evidence=passages[found[1]].id) if found else base
 
     def _check_digits(self, sentence, m: re.Match[str], claim, cited, others, passages, evidence) -> DateCheck:
         """A bare figure the extractor does not read as a date or a count ("1851 cases", "the 20th"): the same
         digits must stand in a passage sentence about the same thing."""
         value = int(m.group(0).replace(",", ""))
         base = DateCheck(sentence=sentence, text=m.group(0), kind="number", lo=value, hi=value, status="unsupported")
-        pattern = re.compile(rf"(?<![\d,]){re.escape(m.group(0))}(?!\d|,\d)")
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
                 if any(n.value == value for n in evidence[i].numbers):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
+        found = self._digits_found(sentence, m, claim, cited, others, evidence)
+        return replace(base, status="supported", where=found[0], evidence=passages[found[1]].id) if found else base
+
+    def _digits_found(self, sentence, m: re.Match[str], claim, cited, others, evidence):
+        """Where the digits of ``m`` stand in a passage near what the sentence says, as (where, passage index).
+        A figure that could be a year of the figure's life counts something ("1851 cases") only where the
+        passage writes the same noun after it: a letter dated 1851 holds no 1851 cases."""
+        value = int(m.group(0).replace(",", ""))
+        noun = re.match(r"\s+([A-Za-z]+)", sentence[m.end():])
+        noun = noun if noun and noun.group(1).lower() not in EN_STOPWORDS else None  # "Nov 1542 to Sep 1543"
+        yearlike = "," not in m.group(0) and self._lifetime_year(value)
+        pattern = re.compile(rf"(?<![\d,]){re.escape(m.group(0))}(?!\d|,\d)")
+        for where, indices in (("cited", cited), ("retrieved", others)):
+            for i in indices:
                 text = evidence[i].text
                 for hit in pattern.finditer(text):
+                    if yearlike and noun:
+                        after = re.match(r"\s+([A-Za-z]+)", text[hit.end():])
+                        if not (after and _stem(after.group(1).lower()) == _stem(noun.group(1).lower())):
+                            continue
                     ctx = text[max(0, hit.start() - DATE_CONTEXT_CHARS * 3):hit.end() + DATE_CONTEXT_CHARS * 3]
                     if bound_share(claim, passage_tokens(canonical_events(ctx))) >= DATE_CONTEXT_SHARE:
-                        return replace(base, status="supported", where=where, evidence=passages[i].id)
-        return base
+                        return where, i
+        return None
+
+    def _lifetime_year(self, value: int) -> bool:
+        start, end = self.boundary.anchor if self.boundary.anchor else (None, None)
+        if start is None or end is None:
+            return 1000 <= value <= 2100
+        return start - 100 <= value <= end + 100
 
 
 def _claim_check(f: ClaimFinding) -> DateCheck:
     note = {"no_date": "the question asks for a date or a number; the answer gives none",
             "no_day": "the question asks for a day; the answer gives none",
             "own_name": "the name given for a relative is the figure's own",
-            "restates": "the answer only repeats the question"}.get(f.reason, "no passage says this")
+            "restates": "the answer only repeats the question",
+            "meta": "the sentence speaks of the passages, not of the figure's life"}.get(f.reason, "no passage says this")
     return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)
 
 

@@ -132,7 +132,8 @@ def silence_items(passage_id: str, text: str, names: frozenset[str], years) -> l
     named book keeps (《舊唐書》完全沒有提到…, "the Old Book of Tang gives no date") is left out: another
     source may give what it lacks."""
     items: list[SilenceItem] = []
-    for sentence in split_sentences(text):
+    sentences = split_sentences(text)
+    for n, sentence in enumerate(sentences):
         for part in re.split(r"[;；]", sentence):
             zh = _ZH.search(part)
             en = None if zh else (_ACTIVE_EN.search(part) or _PASSIVE_EN.search(part))
@@ -149,7 +150,8 @@ def silence_items(passage_id: str, text: str, names: frozenset[str], years) -> l
                     mine = part[:colon.start()] if verb.start() < colon.start() else part[colon.end():]
                     scope = mine if any(_topic(mine, names)) else part
             clauses = [c for c in _CLAUSE_RE.split(scope) if c and c.strip()]
-            has_year = years(sentence)
+            # "兩部唐史都沒有寫他的生年；CBDB記他生於西元689年": a year given right after the silence qualifies it.
+            has_year = years(sentence) or (n + 1 < len(sentences) and years(sentences[n + 1]))
             previous: Tokens = (set(), set())
             for clause, kind in zip(clauses, _kinds(clauses, bool(zh))):
                 topic = _topic(clause, names)
@@ -159,6 +161,11 @@ def silence_items(passage_id: str, text: str, names: frozenset[str], years) -> l
                     items.append(SilenceItem(clause.strip(), kind, topic, has_year, passage_id))
                 previous = topic
     return items
+
+
+def states_silence(text: str) -> bool:
+    """True when ``text`` has a sentence that may say the sources do not give something (a cheap first filter)."""
+    return bool(_ZH.search(text) or _ACTIVE_EN.search(text) or _PASSIVE_EN.search(text))
 
 
 def says_silent(sentence: str) -> bool:
@@ -204,4 +211,4 @@ def _share(topic: Tokens, question: Tokens) -> float:
     return sum(parts) / len(parts) if parts and any(parts) else 0.0
 
 
-__all__ = ["SilenceItem", "matching", "question_kinds", "says_silent", "silence_items"]
+__all__ = ["SilenceItem", "matching", "question_kinds", "says_silent", "silence_items", "states_silence"]

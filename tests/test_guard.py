@@ -137,13 +137,64 @@ def test_supported_date_is_kept_with_its_check(settings, embedder):
 def test_unsupported_date_gets_one_regeneration_then_a_hedge(settings, embedder):
     draft = "我入長安，得見皇帝。[1]我是在七五〇年到的。[1]"
     llm = ScriptedChatModel([draft, draft])
-    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    ans = _agent(settings, embedder, llm).ask("你入長安時見到了誰？")
     assert len(llm.calls) == 2
     feedback = llm.calls[1][-1].content
     assert "七五〇年" in feedback and llm.calls[1][-2].role == "assistant"
     assert "七五〇" not in ans.text and HEDGE["zh"] in ans.text and not ans.abstained
     actions = [(c.text, c.action) for c in ans.date_checks if c.status != "supported"]
     assert actions == [("七五〇年", "regenerated"), ("七五〇年", "hedged")]
+
+
+def test_an_answer_left_without_the_asked_for_date_is_an_abstention(settings, embedder):
+    # The question asks when; the only date is hedged; what is left no longer answers it.
+    draft = "我入長安，得見皇帝。[1]我是在七五〇年到的。[1]"
+    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你何時入長安？")
+    assert ans.abstained and ans.abstain_reason == "not_in_sources" and "七五〇" not in ans.text
+    assert any(c.note.startswith("the question asks for a date") for c in ans.date_checks)
+
+
+def test_an_ordinal_must_stand_beside_the_date(verifier):
+    p = _passage("a", "The poet first entered Chang'an in 742.", "en")
+    [first] = verifier.check([SentenceSupport("I entered Chang'an in 742.", [1], 1.0)], [p])
+    [second] = verifier.check([SentenceSupport("I entered Chang'an for the second time in 742.", [1], 1.0)], [p])
+    assert first.status == "supported" and second.status != "supported"
+
+
+def test_a_regnal_ordinal_is_part_of_the_date_not_a_count(verifier):
+    p = _passage("a", "In 743 the poet entered Chang'an.", "en")
+    [check] = verifier.check([SentenceSupport("In 743 (the second year of Tianbao), I entered Chang'an.", [1], 1.0)], [p])
+    assert check.status == "supported"
+
+
+def test_a_year_in_a_passage_is_not_a_count_in_the_answer(verifier):
+    # 740 lies in the test poet's life (701-762): a letter dated 740 holds no 740 cases.
+    letter = _passage("a", "A refund from the lawyer in a failed case is new to me. 740", "en")
+    [check] = verifier.check([SentenceSupport("I handled 740 cases as a lawyer.", [1], 1.0)], [letter])
+    assert check.status == "unsupported"
+
+
+def test_a_count_written_without_a_counter_in_the_passage_is_found(verifier):
+    p = _passage("a", "He cut the number of citizens receiving grain from 320,000 to 150,000, and more.", "en")
+    checks = verifier.check([SentenceSupport("There were 320,000 citizens receiving grain before.", [1], 1.0)], [p])
+    assert [c.status for c in checks] == ["supported"]
+
+
+@pytest.mark.parametrize(("sentence", "meta"), [
+    ("The horse I rode was the one described in the passage.", True),
+    ("本文兩說並存、不作判定。", True),
+    ("According to the passage, more than 30,000 Britons had gathered.", False),
+    ("The records say I was born in Forum Julii.", False),
+])
+def test_speaking_of_the_passages(sentence, meta):
+    from agent.claims import speaks_of_passages
+    assert speaks_of_passages(sentence) is meta
+
+
+def test_a_sentence_about_the_passages_fails(verifier):
+    p = _passage("a", "測詩人好飲酒，有駿馬。", "zh")
+    checks = verifier.check([SentenceSupport("我的馬，就是本文所說的那一匹。", [1], 1.0)], [p], "你的馬叫什麼名字？")
+    assert any(c.status == "unsupported" and "passages" in c.note for c in checks)
 
 
 def test_regeneration_that_fixes_the_date_is_taken(settings, embedder):
@@ -226,7 +277,7 @@ def _tiny_agent(tiny_model_home, answer: str):
 
 def test_tiny_gguf_unsupported_date_is_hedged(tiny_model_home):
     agent = _tiny_agent(tiny_model_home, "我入長安，得見皇帝。[1]我是在七五〇年到的。[1]")
-    ans = agent.ask("你何時入長安？")
+    ans = agent.ask("你入長安時見到了誰？")
     assert "七五〇" not in ans.text and HEDGE["zh"] in ans.text
     assert [c.action for c in ans.date_checks if c.text == "七五〇年"] == ["regenerated", "hedged"]
 

@@ -90,6 +90,11 @@ def test_a_year_item_in_a_sentence_that_gives_the_year_forbids_nothing():
     assert items and not matching(items, "When were you born?", NAMES)
 
 
+def test_a_year_given_in_the_next_sentence_qualifies_the_silence():
+    items = _items("兩部唐史都沒有寫他的生年；資料庫記他生於701年。")
+    assert items and not matching(items, "你是哪一年出生的？", NAMES)
+
+
 def test_irregular_past_forms_match_the_question():
     items = _items("Neither history gives the year he went to the capital.")
     assert matching(items, "In what year did you go to the capital?", NAMES)
@@ -105,6 +110,25 @@ def test_a_date_bound_next_to_a_silence_fails(verifier):
     assert verifier.check([s], [p])[0].status == "supported"  # without the question, the date binds
     [check, *_] = verifier.check([s], [p], "On what day did you marry?")
     assert check.status == "unsupported" and "wedding" in check.note
+
+
+def test_a_silence_in_a_note_applies_though_retrieval_missed_it(verifier):
+    from agent.guard import Verifier
+    note = _passage("bio:3", "Tacitus does not give the year of his consulship.", "en")
+    other = _passage("a", "By the list of consuls, the poet was born in 740.", "en")
+    s = SentenceSupport("I was consul in the year 740.", [1], 1.0)
+    assert verifier.check([s], [other], "In what year were you consul?")[0].status == "supported"
+    noted = Verifier(verifier.boundary, verifier.timeline, notes=[note])
+    [check, *_] = noted.check([s], [other], "In what year were you consul?")
+    assert check.status == "unsupported" and check.evidence == "bio:3"
+
+
+def test_the_agent_reads_its_notes_of_silence_from_its_own_writing(settings, embedder, corpora):
+    bio = corpora / "test-poet" / "sources" / "bio-zh.md"
+    bio.write_text(bio.read_text(encoding="utf-8") + "\n本傳沒有寫出他母親的名字。\n", encoding="utf-8")
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=ScriptedChatModel([]))
+    notes = agent.silence_notes()
+    assert [n.kind for n in notes] == ["team-written"] and "沒有寫出他母親" in notes[0].text
 
 
 def test_a_name_the_sources_do_not_give_fails(verifier):
