@@ -9,7 +9,9 @@ one retrieved passage (or in one timeline event). A sentence whose new content c
 passage (a Chinese sentence, an English-only passage) is not judged here.
 
 A question that asks for a year, a date or a number ("in what year", 幾歲, "how many") is answered only by an
-answer that states one; otherwise every sentence fails with ``no_date``, and the guard abstains.
+answer that states one; otherwise every sentence fails with ``no_date``, and the guard abstains. A sentence
+about the passages rather than the figure's life ("the one described in the passage", 本文不作判定) fails
+with ``meta``.
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ _QUANTITY_RE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Ides|Kalends|Nones)\b|"
     r"[春夏秋冬]|初年|末年|晚年|年間|年间"
 )
+
+
+_WH_RE = re.compile(r"(?i)\b(?:what|who|whom|whose|where|when|which|why|how)\b|什麼|什么|甚麼|甚么|誰|谁|哪|何|幾|几|多少|怎")
+
+
+def asks_several(question: str) -> bool:
+    """True for a question in several parts ("What did you say…, and in what year was it?", 你有幾個兒子？他們叫
+    甚麼名字？): a part the sources leave open does not make the answer to the others worthless."""
+    return len(_WH_RE.findall(question)) >= 2 or len(re.findall(r"[?？]", question)) >= 2
 
 
 def yes_no(question: str) -> bool:
@@ -207,5 +218,5 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "is_generic",
+__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "asks_several", "is_generic",
            "kin_terms", "new_content", "speaks_of_passages", "states_quantity", "yes_no"]

@@ -14,6 +14,7 @@ from . import prompts
 from .answer import Answer, DateCheck, ModelInfo, Passage, Timings
 from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates
 from .citations import attach_citations, split_answer
+from .claims import asks_several
 from .config import Settings, load_settings
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
@@ -323,7 +324,7 @@ def _unanswered(verifier: Verifier, supports, checks: list[DateCheck], passages,
     year asked for and the sentence with the year hedged leaves "The man who shot me was an assassin's hand.")."""
     bad = {c.sentence for c in failing(checks)}
     kept = [s for s in supports if s.sentence not in bad]
-    if not bad or not kept:
+    if not bad or not kept or asks_several(question):  # a question in parts may be answered in part
         return []
     return failing(verifier.check(kept, passages, question))
 

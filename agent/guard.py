@@ -6,7 +6,10 @@ dates and the figure's own names left out: "married … 1843" is not supported b
 convention"); failing that, another retrieved passage that shares content with the sentence, under the
 same rule; failing that, a timeline event of the figure that shares content with the sentence. It is *contradicted* when it lies after the figure's
 knowledge cutoff, or when the sentence's cited passages state dates and none of them agrees; otherwise it is
-*unsupported*. Numbers (counts, durations, ages) are supported by the same value in the same places.
+*unsupported*. A month, a day or an ordinal the answer gives beside the date must stand in that passage
+sentence too ("consul for the fourth time in 509 BC" is not "first consulship, 509 BC"). Numbers (counts,
+durations, ages) are supported by the same value in the same places; a figure that could be a year of the
+figure's life counts something only where the passage writes the same noun after it ("1851 cases").
 
 Passages are data, never instructions: sentences in a passage that address the model ("ignore your
 instructions…", "忽略以上指示…") are cut from it before the model sees it and before it can support anything.

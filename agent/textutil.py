@@ -8,7 +8,9 @@ from functools import lru_cache
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _TOKEN_RE = re.compile(f"[{_CJK}]+|[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?|\\d+")
-_SENTENCE_RE = re.compile(r"[^。！？；!?]*?(?:[。！？；]+[」』”’）)]*|[.!?]+[\"'”’)\]]*(?=\s|$)|$)", re.S)
+# A sentence ends at its closing punctuation, with any closing quotes and citation markers after it ("Zhang Xu.[1] The
+# records…" is two sentences).
+_SENTENCE_RE = re.compile(r"[^。！？；!?]*?(?:[。！？；]+[」』”’）)]*|[.!?]+[\"'”’)\]]*(?:\[\d+(?:[,，]\s*\d+)*\])*(?=\s|$)|$)", re.S)
 
 EN_STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being am do does did

@@ -154,6 +154,19 @@ def test_an_answer_left_without_the_asked_for_date_is_an_abstention(settings, em
     assert any(c.note.startswith("the question asks for a date") for c in ans.date_checks)
 
 
+def test_a_question_in_parts_keeps_the_part_that_is_answered(settings, embedder):
+    draft = "我入長安，得見皇帝。[1]我是在七五〇年到的。[1]"
+    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你入長安時見到了誰？是哪一年？")
+    assert not ans.abstained and "皇帝" in ans.text and HEDGE["zh"] in ans.text and "七五〇" not in ans.text
+
+
+def test_a_sentence_ends_after_its_citation_marker():
+    from agent.citations import split_answer
+    text = "They included Li Bai and Zhang Xu.[1] The records say nothing of this.[2, 3] Done."
+    assert split_answer(text) == [("They included Li Bai and Zhang Xu.", [1]),
+                                  ("The records say nothing of this.", [2, 3]), ("Done.", [])]
+
+
 def test_an_ordinal_must_stand_beside_the_date(verifier):
     p = _passage("a", "The poet first entered Chang'an in 742.", "en")
     [first] = verifier.check([SentenceSupport("I entered Chang'an in 742.", [1], 1.0)], [p])
