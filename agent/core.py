@@ -57,6 +57,7 @@ class Agent:
         self._positions: dict[str, int] | None = None
         self._dating: dict[int | None, PassageDates] = {}
         self._notes: list[Passage] | None = None
+        self._verifiers: dict[int | None, Verifier] = {}
         self._progress = progress
 
     # -- collaborators
@@ -188,7 +189,7 @@ class Agent:
     def _verify(self, answer, messages, raw, text, citations, supports, passages, boundary):
         """The guard's policy: check the draft; if a date or number fails, ask once more; hedge what still fails."""
         question, lang = answer.question, answer.language
-        verifier = Verifier(boundary, load_timeline(self.figure), notes=self.silence_notes())
+        verifier = self._verifier(boundary)
         checks = verifier.check(supports, passages, question)
         if not failing(checks):
             return text, citations, checks
@@ -236,6 +237,13 @@ class Agent:
                                    kind=c.kind, language=c.language)
                            for c in self.index.chunks if c.kind != "primary" and states_silence(c.text)]
         return self._notes
+
+    def _verifier(self, boundary: KnowledgeBoundary) -> Verifier:
+        """One verifier per cutoff, kept across questions: the timeline, the notes of silence and what it read
+        from each passage are read once."""
+        if boundary.cutoff not in self._verifiers:
+            self._verifiers[boundary.cutoff] = Verifier(boundary, load_timeline(self.figure), notes=self.silence_notes())
+        return self._verifiers[boundary.cutoff]
 
     def _passage_dates(self, boundary: KnowledgeBoundary) -> PassageDates:
         key = boundary.cutoff

@@ -88,13 +88,18 @@ def date_context(text: str, mention: DateMention) -> str:
     return text[start:end]
 
 
-def claim_terms(sentence: str, dates: list[DateMention], names: frozenset[str] = frozenset()):
-    """What a sentence says besides its dates, number and month words and the figure's names: the content the
-    date must be bound to ("twenty-eighth year of Kaiyuan" binds to nothing by itself)."""
+def _blank(sentence: str, dates: list[DateMention]) -> str:
+    """``sentence`` with its dates written as spaces."""
     chars = list(sentence)
     for d in dates:
         chars[d.start:d.end] = " " * (d.end - d.start)
-    words, cjk = content_terms(canonical_events("".join(chars)), exclude=names)
+    return "".join(chars)
+
+
+def claim_terms(sentence: str, dates: list[DateMention], names: frozenset[str] = frozenset()):
+    """What a sentence says besides its dates, number and month words and the figure's names: the content the
+    date must be bound to ("twenty-eighth year of Kaiyuan" binds to nothing by itself)."""
+    words, cjk = content_terms(canonical_events(_blank(sentence, dates)), exclude=names)
     return {w for w in words if not is_generic(w)}, {c for c in cjk if c not in GENERIC_ZH}
 
 
@@ -238,9 +243,12 @@ class Verifier:
             claim = claim_terms(s.sentence, dates, self.names)
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
-            mine = [self._check_date(s.sentence, d, claim, cited, others, passages, evidence) for d in dates]
-            mine += [self._check_number(s.sentence, n, claim, cited, others, passages, evidence) for n in numbers]
-            mine += [self._check_digits(s.sentence, m, claim, cited, others, passages, evidence)
+            stated_ordinals = ordinals(_blank(s.sentence, dates))
+            mine = [self._check_date(s.sentence, d, claim, stated_ordinals, cited, others, passages, evidence) for d in dates]
+            mine += [self._check_number(s.sentence, n.text, n.value, _DIGITS_RE.match(s.sentence, n.start), claim, cited,
+                                        others, passages, evidence) for n in numbers]
+            mine += [self._check_number(s.sentence, m.group(0), int(m.group(0).replace(",", "")), m, claim, cited, others,
+                                        passages, evidence)
                      for m in raw if int(m.group(0).replace(",", "")) >= MIN_CHECKED_NUMBER]
             checks += mine
             # A sentence whose dates are bound to a passage sentence about the same thing has had its content
@@ -293,13 +301,11 @@ class Verifier:
                  for s, new in zip(supports, contents) if (new[0] or new[1]) and s.sentence not in failed]
         return checks + extra
 
-    def _check_date(self, sentence, d: DateMention, claim, cited, others, passages, evidence) -> DateCheck:
+    def _check_date(self, sentence, d: DateMention, claim, stated_ordinals, cited, others, passages, evidence) -> DateCheck:
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
         stated_text = sentence[d.start:d.end + 8]
-        spans = [(m.start, m.end) for m in self.boundary.dates(sentence)]
-        stated_ordinals = ordinals("".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(sentence)))
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
                 if any(bound_support(e, tokens, d, claim, ctx, stated_text, stated_ordinals)
@@ -323,26 +329,17 @@ class Verifier:
             return replace(base, status="contradicted", evidence=passages[cited[0]].id, note=f"the cited passage gives {shown}")
         return base
 
-    def _check_number(self, sentence, n: NumberMention, claim, cited, others, passages, evidence) -> DateCheck:
-        base = DateCheck(sentence=sentence, text=n.text, kind="number", lo=n.value, hi=n.value, status="unsupported")
-        for where, indices in (("cited", cited), ("retrieved", others)):
-            for i in indices:
-                if any(m.value == n.value for m in evidence[i].numbers):
-                    return replace(base, status="supported", where=where, evidence=passages[i].id)
-        digits = _DIGITS_RE.match(sentence, n.start)  # "320,000 citizens" in "from 320,000 to 150,000": no counter there
-        found = digits and self._digits_found(sentence, digits, claim, cited, others, evidence)
-        return replace(base, status="supported", where=found[0], evidence=passages[found[1]].id) if found else base
-
-    def _check_digits(self, sentence, m: re.Match[str], claim, cited, others, passages, evidence) -> DateCheck:
-        """A bare figure the extractor does not read as a date or a count ("1851 cases", "the 20th"): the same
-        digits must stand in a passage sentence about the same thing."""
-        value = int(m.group(0).replace(",", ""))
-        base = DateCheck(sentence=sentence, text=m.group(0), kind="number", lo=value, hi=value, status="unsupported")
+    def _check_number(self, sentence, text: str, value: int, digits: re.Match[str] | None, claim, cited, others, passages,
+                      evidence) -> DateCheck:
+        """A count, a duration or a bare figure ("1851 cases", "the 20th"): the same value among a passage's numbers,
+        or the same ``digits`` in a passage sentence about the same thing ("320,000 citizens" in "from 320,000 to
+        150,000", where the passage has no counter)."""
+        base = DateCheck(sentence=sentence, text=text, kind="number", lo=value, hi=value, status="unsupported")
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
                 if any(n.value == value for n in evidence[i].numbers):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
-        found = self._digits_found(sentence, m, claim, cited, others, evidence)
+        found = digits and self._digits_found(sentence, digits, claim, cited, others, evidence)
         return replace(base, status="supported", where=found[0], evidence=passages[found[1]].id) if found else base
 
     def _digits_found(self, sentence, m: re.Match[str], claim, cited, others, evidence):
@@ -368,9 +365,9 @@ class Verifier:
         return None
 
     def _lifetime_year(self, value: int) -> bool:
-        start, end = self.boundary.anchor if self.boundary.anchor else (None, None)
-        if start is None or end is None:
+        if self.boundary.anchor is None:
             return 1000 <= value <= 2100
+        start, end = self.boundary.anchor
         return start - 100 <= value <= end + 100
 
 
