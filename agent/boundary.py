@@ -9,7 +9,10 @@ to talk to the figure at a point of its life. Three things are checked, all by c
 * a question about a time before the figure was born (``not_present`` unless the sources speak of it);
 * passages that describe events after the cutoff: a passage's dates are the dates it states, or, when
   it states none, the earliest date of the nearest dated passage before it in the same document (the
-  sources are mostly chronological). A passage dated after the cutoff is not given to the model.
+  sources are mostly chronological). In a passage that states dates, a bare number within the figure's
+  lifetime counts as a year too ("701 for his birth and 762 for his death"): a note on the sources is not
+  dated by the one late year it writes in a date phrase. A passage dated after the cutoff is not given
+  to the model.
 """
 
 from __future__ import annotations
@@ -118,6 +121,9 @@ class KnowledgeBoundary:
         return any(d.lo <= year <= d.hi for text in texts for d in self.dates(text))
 
 
+_BARE_NUMBER_RE = re.compile(r"(?<![\d.,:/-])\d{3,4}(?![\d.,:/]\d)")
+
+
 class PassageDates:
     """The dates each chunk of an index describes, computed on demand and cached per chunk."""
 
@@ -131,9 +137,19 @@ class PassageDates:
 
     def _stated(self, i: int) -> tuple[int, int] | None:
         if i not in self._own:
-            ds = [d for d in self.boundary.dates(self.chunks[i].text) if d.kind not in ("age",)]
-            self._own[i] = (min(d.lo for d in ds), max(d.hi for d in ds)) if ds else None
+            text = self.chunks[i].text
+            years = [y for d in self.boundary.dates(text) if d.kind not in ("age",) for y in (d.lo, d.hi)]
+            if years:  # bare numbers widen a dated passage's span; they never date a passage on their own
+                years += self._lifetime_numbers(text)
+            self._own[i] = (min(years), max(years)) if years else None
         return self._own[i]
+
+    def _lifetime_numbers(self, text: str) -> list[int]:
+        """Bare numbers in the figure's lifetime (AD only: a bare "44" is no year of Caesar's)."""
+        born, end = self.boundary.born, self.boundary.figure.died.year or self.boundary.cutoff
+        if born is None or end is None or born < 100:
+            return []
+        return [n for n in (int(m.group(0)) for m in _BARE_NUMBER_RE.finditer(text)) if born <= n <= end]
 
     def span(self, chunk_id: str) -> tuple[int, int] | None:
         """(earliest, latest) year the chunk describes, or the carried-forward earliest year; None if unknown."""

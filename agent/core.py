@@ -196,7 +196,7 @@ class Agent:
         gs = self.settings.guard
         earlier: list[DateCheck] = []
         if gs.regenerate:
-            retry = [*messages, Message("assistant", raw), Message("user", _feedback(failing(checks), lang))]
+            retry = [*messages, Message("assistant", raw), Message("user", _feedback(failing(checks), lang, verifier.hints(failing(checks), passages)))]
             generation = self.llm.generate(retry)
             self._count(answer, generation)
             raw2 = self._script(generation.text.strip(), question)
@@ -337,13 +337,17 @@ def _unanswered(verifier: Verifier, supports, checks: list[DateCheck], passages,
     return failing(verifier.check(kept, passages, question))
 
 
-def _feedback(failed: list[DateCheck], lang: str) -> str:
-    """The guard's request to answer again, naming what failed: dates and numbers, else the sentences."""
+def _feedback(failed: list[DateCheck], lang: str, hints: list[str] = ()) -> str:
+    """The guard's request to answer again, naming what failed: dates and numbers (with what the passages state
+    instead, ``hints``), else the sentences."""
     quote = (lambda t: t) if lang == "zh" else (lambda t: f'"{t}"')
     sep = "、" if lang == "zh" else ", "
     dated = [c.text for c in failed if c.kind != "claim"]
     if dated:
-        return prompts.REGENERATE[lang].format(items=sep.join(dict.fromkeys(quote(t) for t in dated)))
+        text = prompts.REGENERATE[lang].format(items=sep.join(dict.fromkeys(quote(t) for t in dated)))
+        if hints:
+            text += prompts.REGENERATE_HINT[lang].format(items=sep.join(quote(h) for h in hints))
+        return text
     return prompts.REGENERATE_CLAIM[lang].format(items=sep.join(dict.fromkeys(quote(c.sentence) for c in failed)))
 
 

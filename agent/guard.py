@@ -273,6 +273,21 @@ class Verifier:
             checks = self._silent(checks, supports, passages, question, contents)
         return checks
 
+    def hints(self, failed: list[DateCheck], passages: list[Passage], limit: int = 6) -> list[str]:
+        """What the passages do state where a date or an age failed, for the request to answer again: the ages
+        they give (the draft's "762歲" is a year read as an age) and the dates of the passage a contradicted date
+        was checked against. The model may only pick from them; the answer is checked again either way."""
+        out: list[str] = []
+        for c in failed:
+            if c.kind == "claim":
+                continue
+            if any(n.unit in _AGE_UNITS for n in extract_numbers(c.text)):
+                out += [n.text for p in passages for n in self._evidence(p.id, p.text).numbers if n.unit in _AGE_UNITS]
+            elif c.kind == "date" and c.status == "contradicted" and c.evidence:
+                out += [e.text for p in passages if p.id == c.evidence
+                        for e, _, _ in self._evidence(p.id, p.text).dates if e.kind != "age"]
+        return list(dict.fromkeys(out))[:limit]
+
     def _silence(self, passages: list[Passage]) -> list[SilenceItem]:
         items = []
         for p in passages:

@@ -60,6 +60,11 @@ REGENERATE = {
     "en": "Your answer stated {items}, which the passages do not support. Answer again using only years and numbers "
     "the passages state; where they give none, say the records do not give it. Do not guess.",
 }
+# Added to it with what the passages state where a date or an age failed.
+REGENERATE_HINT = {
+    "zh": "史料中寫到的是：{items}；只在史料把它與你所說的事寫在一起時採用。",
+    "en": " The passages state {items}; use one only where the passage ties it to what you say.",
+}
 # The same request when sentences say what no passage says, or give no date to a question that asks for one.
 REGENERATE_CLAIM = {
     "zh": "你的回答中「{items}」在所給史料中找不到依據。請重新回答：只說史料中寫明的事；史料沒有寫明的，就說史料未載，不要猜測。",
@@ -144,6 +149,7 @@ __all__ = [
     "HEDGE_CLAIM",
     "REGENERATE",
     "REGENERATE_CLAIM",
+    "REGENERATE_HINT",
     "CANNOT_ANSWER",
     "CANNOT_ANSWER_MARKERS",
     "MODEL_ONLY_SYSTEM",

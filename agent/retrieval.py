@@ -8,6 +8,7 @@ floor and a ceiling calibrated for the embedder.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from .config import RetrievalSettings
 from .embeddings import Embedder
 from .figures import Figure
 from .index import FigureIndex, TermWeights
-from .textutil import content_terms, fold, is_cjk, keyword_tokens
+from .textutil import canonical_events, content_terms, fold, is_cjk, keyword_tokens
 
 # Dense cosine similarities of the e5 family sit in a narrow band; these bounds map it to [0, 1].
 DENSE_FLOOR = 0.80
@@ -34,6 +35,23 @@ def name_terms(figure: Figure) -> set[str]:
     return out
 
 
+_YOUR_RE = re.compile(r"\byours?\b", re.I)
+_YOU_RE = re.compile(r"\b(?:yourself|you)\b", re.I)
+_NI_RE = re.compile(r"[你您](?:們|们)?")
+
+
+def in_third_person(question: str, figure: Figure) -> str:
+    """The question as a search query: "you" and 你 become the figure's name.
+
+    The sources speak of the figure by name, never as "you"; "When were you born?" finds the passage on
+    Meng Haoran's birth only once it reads "When were Meng Haoran born?".
+    """
+    en, zh = figure.name("en"), figure.name("zh")
+    query = _YOUR_RE.sub(f"{en}'s", question)
+    query = _YOU_RE.sub(en, query)
+    return _NI_RE.sub(zh, query)
+
+
 def coverage(terms: set[str], chars: set[str], passage_text: str, weights: TermWeights | None = None) -> float:
     """Share of the question's content present in the passage, weighted by rarity when weights are given.
 
@@ -41,6 +59,7 @@ def coverage(terms: set[str], chars: set[str], passage_text: str, weights: TermW
     which would weigh as rare terms); other languages by stemmed words. With both present, the
     two shares are averaged.
     """
+    passage_text = canonical_events(passage_text)
     tokens = set(keyword_tokens(passage_text))
     folded = fold(passage_text)
     tw = weights.term if weights else (lambda _t: 1.0)
@@ -68,9 +87,15 @@ class HybridRetriever:
         self.settings = settings
         self._names = name_terms(figure)
 
-    def _dense(self, qvec: np.ndarray, n: int) -> list[int]:
-        _, ids = self.index.dense.search(qvec.reshape(1, -1), min(n, len(self.index)))
-        return [int(i) for i in ids[0] if i >= 0]
+    def _dense(self, qvecs: list[np.ndarray], n: int) -> list[int]:
+        """Passages by their best similarity to any of the query vectors."""
+        best: dict[int, float] = {}
+        for qvec in qvecs:
+            sims, ids = self.index.dense.search(qvec.reshape(1, -1), min(n, len(self.index)))
+            for sim, i in zip(sims[0], ids[0]):
+                if i >= 0:
+                    best[int(i)] = max(best.get(int(i), -1.0), float(sim))
+        return sorted(best, key=lambda i: -best[i])[:n]
 
     def _keyword(self, question: str, n: int) -> list[int]:
         bm25 = self.index.keyword
@@ -88,11 +113,15 @@ class HybridRetriever:
             return []
         qvec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
         n = self.settings.candidates
+        qvecs = [qvec]
+        query = in_third_person(question, self.figure)
+        if query != question:
+            qvecs.append(np.asarray(self.embedder.embed_query(query), dtype=np.float32))
         fused: dict[int, float] = {}
-        for ranking in (self._dense(qvec, n), self._keyword(question, n)):
+        for ranking in (self._dense(qvecs, n), self._keyword(question, n)):
             for rank, idx in enumerate(ranking):
                 fused[idx] = fused.get(idx, 0.0) + 1.0 / (self.settings.rrf_k + rank + 1)
-        terms, chars = content_terms(question, self._names)
+        terms, chars = content_terms(canonical_events(question), self._names)
         out = []
         for idx, score in sorted(fused.items(), key=lambda kv: -kv[1])[:k]:
             chunk = self.index.chunks[idx]
@@ -145,4 +174,4 @@ def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None) -
     return FigureRetriever(hybrid=retriever, k=k)
 
 
-__all__ = ["HybridRetriever", "content_terms", "coverage", "make_langchain_retriever"]
+__all__ = ["HybridRetriever", "content_terms", "coverage", "in_third_person", "make_langchain_retriever"]

@@ -96,6 +96,19 @@ def test_undated_chunks_take_the_date_of_the_last_dated_chunk_in_their_document(
     assert dating.span("b:1") is None and not dating.after_cutoff("b:1")
 
 
+def test_a_dated_note_on_sources_counts_the_bare_lifetime_years_it_writes(settings):
+    note = ("The histories give no year of birth: 701 for his birth and 762 for his death come from a database, "
+            "and late in the Yuanhe era, which ended in 820, an official visited his grave.")
+    chunks = [_chunk("a:1", "a", note), _chunk("a:2", "a", "No year is given for his audience."),
+              _chunk("b:1", "b", "In 820 the grave was repaired; the stone is 701 feet from the road."),
+              _chunk("c:1", "c", "In 820 the grave was repaired."), _chunk("c:2", "c", "Some 701 of his poems survive.")]
+    dating = PassageDates(KnowledgeBoundary(get_figure(settings, "test-poet")), chunks)
+    assert dating.span("a:1") == (701, 820) and not dating.after_cutoff("a:1")
+    assert not dating.after_cutoff("a:2")  # the note after it takes its earliest year
+    assert not dating.after_cutoff("b:1")  # a number in the lifetime is read as a year, measured or not
+    assert dating.after_cutoff("c:1") and dating.after_cutoff("c:2")  # a bare number never dates a passage alone
+
+
 def test_timeline_loads_and_bad_years_are_named(settings, tmp_path):
     fig = get_figure(settings, "test-poet")
     assert load_timeline(fig) == []

@@ -6,6 +6,8 @@ forces the model to state an unsupported date, a post-death fact or an injected 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from agent.answer import Passage
@@ -208,6 +210,29 @@ def test_a_sentence_about_the_passages_fails(verifier):
     p = _passage("a", "測詩人好飲酒，有駿馬。", "zh")
     checks = verifier.check([SentenceSupport("我的馬，就是本文所說的那一匹。", [1], 1.0)], [p], "你的馬叫什麼名字？")
     assert any(c.status == "unsupported" and "passages" in c.note for c in checks)
+
+
+def test_the_request_to_answer_again_names_the_ages_the_passages_give(verifier):
+    p = _passage("a", "測詩人762年去世，年六十二。", "zh")
+    checks = verifier.check([SentenceSupport("我活到了762歲。", [1], 1.0)], [p])
+    assert [(c.text, c.status) for c in checks] == [("762歲", "unsupported")]
+    assert verifier.hints(checks, [p]) == ["年六十二"]
+
+
+def test_the_request_to_answer_again_names_the_dates_of_the_passage_that_contradicts(verifier):
+    p = _passage("a", "On 15 April 742 he reached Chang'an. On 19 April 742 he saw the emperor.", "en")
+    checks = verifier.check([SentenceSupport("I reached Chang'an on 19 April 742.", [1], 1.0)], [p])
+    assert [c.status for c in checks] == ["contradicted"]
+    assert verifier.hints(checks, [p]) == ["15 April 742", "19 April 742"]
+    assert verifier.hints([replace(checks[0], status="unsupported")], [p]) == []
+
+
+def test_the_hints_reach_the_model_and_the_second_answer_is_checked(settings, embedder):
+    llm = ScriptedChatModel(["我在750年入長安。[1]", "我於天寶元年入長安，得見皇帝。[1]"])
+    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    feedback = llm.calls[1][-1].content
+    assert "750年" in feedback and "天寶元年" in feedback.split("750年", 1)[1]
+    assert "天寶元年" in ans.text and not ans.abstained
 
 
 def test_regeneration_that_fixes_the_date_is_taken(settings, embedder):

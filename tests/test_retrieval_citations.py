@@ -2,7 +2,7 @@ from agent.answer import Passage
 from agent.citations import attach_citations, split_answer
 from agent.core import Agent
 from agent.figures import get_figure
-from agent.retrieval import content_terms, coverage
+from agent.retrieval import content_terms, coverage, in_third_person
 
 
 def _agent(settings, embedder):
@@ -30,6 +30,39 @@ def test_content_terms_drop_names_and_stopwords():
     assert "长安" in terms and "李白" not in terms
     assert "何" not in chars and "李" not in chars
     assert coverage(terms, chars, "天寶初，白至長安。") > 0.5
+
+
+def test_the_search_query_names_the_figure_where_the_question_says_you(settings):
+    figure = get_figure(settings, "test-poet")
+    assert in_third_person("When were you born, and where did your family live?", figure) == (
+        "When were Test Poet born, and where did Test Poet's family live?"
+    )
+    assert in_third_person("你何時入長安？您可曾見過皇帝？", figure) == "測詩人何時入長安？測詩人可曾見過皇帝？"
+    assert in_third_person("Youth and yourself: young?", figure) == "Youth and Test Poet: young?"
+    assert in_third_person("When did Li Bai die?", figure) == "When did Li Bai die?"
+
+
+def test_retrieval_searches_with_the_question_and_its_third_person_form(settings, embedder, monkeypatch):
+    seen = []
+    embed_query = embedder.embed_query
+    monkeypatch.setattr(embedder, "embed_query", lambda text: seen.append(text) or embed_query(text))
+    agent = _agent(settings, embedder)
+    agent.retrieve("When were you born?")
+    agent.retrieve("When was Test Poet born?")
+    assert seen == ["When were you born?", "When were Test Poet born?", "When was Test Poet born?"]
+
+
+def test_coverage_reads_words_for_birth_and_death_as_one_event(settings, embedder):
+    terms, chars = content_terms("When were you born?")
+    assert coverage(terms, chars, "Neither history gives the year of his birth.") == 1.0
+    assert coverage(terms, chars, "He was reborn as a legend.") == 0.0
+    agent = _agent(settings, embedder)
+    best = agent.retrieve("When were you born?")[0]
+    assert "born in 701" in best.text and best.relevance >= settings.retrieval.min_relevance
+    death = max(agent.retrieve("And your death?"), key=lambda p: p.relevance)
+    assert "died in 762" in death.text and death.relevance >= settings.retrieval.min_relevance
+    zh = max(agent.retrieve("你去世了嗎？"), key=lambda p: p.relevance)
+    assert "卒於762年" in zh.text and zh.relevance >= settings.retrieval.min_relevance
 
 
 def test_langchain_retriever(settings, embedder):
