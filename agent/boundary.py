@@ -71,6 +71,9 @@ def _mentions(folded_text: str, name: str) -> bool:
     return bool(_name_pattern(name).search(folded_text))
 
 
+_BARE_NUMBER_RE = re.compile(r"(?<![\d.,:/-])\d{3,4}(?![\d.,:/]\d)")
+
+
 class KnowledgeBoundary:
     """What ``figure`` can know when its knowledge ends in ``cutoff`` (death by default)."""
 
@@ -116,12 +119,17 @@ class KnowledgeBoundary:
                     return Finding(NOT_PRESENT, d.text, d.hi)
         return None
 
+    def lifetime_numbers(self, text: str) -> list[int]:
+        """The bare numbers of ``text`` that fall within the figure's life, which may be years ("the China
+        Biographical Database gives 701"); AD lives only: a bare "44" is no year of Caesar's."""
+        born, end = self.born, self.figure.died.year or self.cutoff
+        if born is None or end is None or born < 100:
+            return []
+        return [n for n in (int(m.group(0)) for m in _BARE_NUMBER_RE.finditer(text)) if born <= n <= end]
+
     def speaks_of(self, texts: list[str], year: int) -> bool:
         """True when one of ``texts`` states a date whose range includes ``year``."""
         return any(d.lo <= year <= d.hi for text in texts for d in self.dates(text))
-
-
-_BARE_NUMBER_RE = re.compile(r"(?<![\d.,:/-])\d{3,4}(?![\d.,:/]\d)")
 
 
 class PassageDates:
@@ -140,16 +148,9 @@ class PassageDates:
             text = self.chunks[i].text
             years = [y for d in self.boundary.dates(text) if d.kind not in ("age",) for y in (d.lo, d.hi)]
             if years:  # bare numbers widen a dated passage's span; they never date a passage on their own
-                years += self._lifetime_numbers(text)
+                years += self.boundary.lifetime_numbers(text)
             self._own[i] = (min(years), max(years)) if years else None
         return self._own[i]
-
-    def _lifetime_numbers(self, text: str) -> list[int]:
-        """Bare numbers in the figure's lifetime (AD only: a bare "44" is no year of Caesar's)."""
-        born, end = self.boundary.born, self.boundary.figure.died.year or self.boundary.cutoff
-        if born is None or end is None or born < 100:
-            return []
-        return [n for n in (int(m.group(0)) for m in _BARE_NUMBER_RE.finditer(text)) if born <= n <= end]
 
     def span(self, chunk_id: str) -> tuple[int, int] | None:
         """(earliest, latest) year the chunk describes, or the carried-forward earliest year; None if unknown."""

@@ -5,8 +5,9 @@ carry no number ("my father was called Marcus Minucius", "my favourite dish is v
 sentence it takes the *new content*: the sentence's content terms, minus the question's terms, the figure's
 names, its dates and numbers (checked elsewhere), number words, question words and words about the sources
 themselves ("the passage", 史料). Half of that new content must stand within two neighbouring sentences of
-one retrieved passage (or in one timeline event). A sentence whose new content cannot be compared with a
-passage (a Chinese sentence, an English-only passage) is not judged here.
+one retrieved passage (or in one timeline event). A sentence whose new content no retrieved passage can be
+compared with (a Chinese sentence, English-only passages) is judged against the figure's reference passages
+(its biographies and notes) in the sentence's script; with none, it is not judged.
 
 A question that asks for a year, a date or a number ("in what year", 幾歲, "how many") is answered only by an
 answer that states one; otherwise every sentence fails with ``no_date``, and the guard abstains. A sentence
@@ -165,8 +166,9 @@ def _judgeable(new: Tokens, has_cjk: bool, has_latin: bool) -> Tokens:
 class ContentSupport:
     """Checks the new content of answer sentences against passage windows and timeline events."""
 
-    def __init__(self, names: frozenset[str], timeline_texts: list[str] = ()) -> None:
+    def __init__(self, names: frozenset[str], timeline_texts: list[str] = (), reference: list[Passage] = ()) -> None:
         self.names = names
+        self.reference = list(reference)
         self._cache: dict[str, tuple[list[Tokens], bool, bool]] = {}
         self._timeline = [self._windows(f"timeline:{i}", t, pairs=False) for i, t in enumerate(timeline_texts)]
 
@@ -212,6 +214,8 @@ class ContentSupport:
                 return ClaimFinding(sentence, ", ".join(sorted(new[0] or new[1])[:6]), "own_name")
         kin = asked_kin & kin_terms(sentence)
         share = self.best_share(new, passages, kin)
+        if share is None and self.reference:  # "我的父親叫馬庫斯" against Plutarch in English: the Chinese biography
+            share = self.best_share(new, self.reference, kin)
         if share is None or share >= NEW_CONTENT_SHARE:
             return None
         shown = sorted(new[0] if new[0] else new[1])

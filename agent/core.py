@@ -56,7 +56,7 @@ class Agent:
         self._retriever: HybridRetriever | None = None
         self._positions: dict[str, int] | None = None
         self._dating: dict[int | None, PassageDates] = {}
-        self._notes: list[Passage] | None = None
+        self._reference: list[Passage] | None = None
         self._verifiers: dict[int | None, Verifier] = {}
         self._progress = progress
 
@@ -230,19 +230,26 @@ class Agent:
                                  hint=f"pick a year from {fig.born.year}")
         return KnowledgeBoundary(fig, as_of)
 
-    def silence_notes(self) -> list[Passage]:
-        """The figure's secondary and team-written passages that may say what the sources do not give."""
-        if self._notes is None:
-            self._notes = [Passage(id=c.id, text=c.text, source=c.source_title, locator=c.locator, score=0.0,
+    def reference_passages(self) -> list[Passage]:
+        """The figure's secondary and team-written passages: its biographies and notes, in each language."""
+        if self._reference is None:
+            self._reference = [Passage(id=c.id, text=c.text, source=c.source_title, locator=c.locator, score=0.0,
                                    kind=c.kind, language=c.language)
-                           for c in self.index.chunks if c.kind != "primary" and states_silence(c.text)]
-        return self._notes
+                           for c in self.index.chunks if c.kind != "primary"]
+        return self._reference
+
+    def silence_notes(self) -> list[Passage]:
+        """The reference passages that may say what the sources do not give."""
+        return [p for p in self.reference_passages() if states_silence(p.text)]
 
     def _verifier(self, boundary: KnowledgeBoundary) -> Verifier:
         """One verifier per cutoff, kept across questions: the timeline, the notes of silence and what it read
         from each passage are read once."""
         if boundary.cutoff not in self._verifiers:
-            self._verifiers[boundary.cutoff] = Verifier(boundary, load_timeline(self.figure), notes=self.silence_notes())
+            dating = self._passage_dates(boundary)
+            reference = [p for p in self.reference_passages() if not dating.after_cutoff(p.id)]
+            self._verifiers[boundary.cutoff] = Verifier(boundary, load_timeline(self.figure), notes=self.silence_notes(),
+                                                        reference=reference)
         return self._verifiers[boundary.cutoff]
 
     def _passage_dates(self, boundary: KnowledgeBoundary) -> PassageDates:

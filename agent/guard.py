@@ -203,14 +203,17 @@ _AGE_UNITS = ("歲", "岁", "年")
 class Verifier:
     """Checks the dates, numbers and content of an answer's sentences against its passages and the timeline."""
 
-    def __init__(self, boundary: KnowledgeBoundary, timeline: list[TimelineEvent], notes: Sequence[Passage] = ()) -> None:
+    def __init__(self, boundary: KnowledgeBoundary, timeline: list[TimelineEvent], notes: Sequence[Passage] = (),
+                 reference: Sequence[Passage] = ()) -> None:
         """``notes``: the figure's secondary and team-written passages that state a silence of the sources; what
-        they say is not recorded stays unrecorded whether or not retrieval found them."""
+        they say is not recorded stays unrecorded whether or not retrieval found them. ``reference``: the figure's
+        secondary and team-written passages, against which a sentence is judged when no retrieved passage is in
+        its script."""
         self.boundary = boundary
         self.notes = list(notes)
         self.timeline = [e for e in timeline if e.year is not None]
         self.names = frozenset(name_terms(boundary.figure))
-        self.content = ContentSupport(self.names, [e.all_text for e in timeline])
+        self.content = ContentSupport(self.names, [e.all_text for e in timeline], list(reference))
         self._cache: dict[str, _Evidence] = {}
         self._silence_cache: dict[str, list[SilenceItem]] = {}
 
@@ -293,9 +296,13 @@ class Verifier:
         for p in passages:
             key = f"silence:{p.id}"
             if key not in self._silence_cache:
-                self._silence_cache[key] = silence_items(p.id, p.text, self.names, lambda t: bool(self.boundary.dates(t)))
+                self._silence_cache[key] = silence_items(p.id, p.text, self.names, self._states_year)
             items += self._silence_cache[key]
         return items
+
+    def _states_year(self, text: str) -> bool:
+        """A date, or a bare number in the figure's lifetime ("the China Biographical Database gives 701")."""
+        return bool(self.boundary.dates(text) or self.boundary.lifetime_numbers(text))
 
     def _silent(self, checks, supports, passages, question, contents) -> list[DateCheck]:
         """Where a retrieved passage or a note says the sources do not give what the question asks for, the answer's
@@ -346,13 +353,14 @@ class Verifier:
 
     def _check_number(self, sentence, text: str, value: int, digits: re.Match[str] | None, claim, cited, others, passages,
                       evidence) -> DateCheck:
-        """A count, a duration or a bare figure ("1851 cases", "the 20th"): the same value among a passage's numbers,
-        or the same ``digits`` in a passage sentence about the same thing ("320,000 citizens" in "from 320,000 to
-        150,000", where the passage has no counter)."""
+        """A count, a duration or a bare figure ("1851 cases", "the 20th"): the same value among a passage's numbers
+        (or its ordinals, for 第56 against 第五十六), or the same ``digits`` in a passage sentence about the same
+        thing ("320,000 citizens" in "from 320,000 to 150,000", where the passage has no counter)."""
         base = DateCheck(sentence=sentence, text=text, kind="number", lo=value, hi=value, status="unsupported")
+        ordinal = digits is not None and sentence[:digits.start()].endswith("第")  # 第56年 is 第五十六年
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
-                if any(n.value == value for n in evidence[i].numbers):
+                if any(n.value == value for n in evidence[i].numbers) or (ordinal and value in ordinals(evidence[i].text)):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
         found = digits and self._digits_found(sentence, digits, claim, cited, others, evidence)
         return replace(base, status="supported", where=found[0], evidence=passages[found[1]].id) if found else base
@@ -360,7 +368,8 @@ class Verifier:
     def _digits_found(self, sentence, m: re.Match[str], claim, cited, others, evidence):
         """Where the digits of ``m`` stand in a passage near what the sentence says, as (where, passage index).
         A figure that could be a year of the figure's life counts something ("1851 cases") only where the
-        passage writes the same noun after it: a letter dated 1851 holds no 1851 cases."""
+        passage writes the same noun after it: a letter dated 1851 holds no 1851 cases. Any other figure needs the
+        noun it counts near it in the passage ("320,000 citizens" in "the citizens … from 320,000 to 150,000")."""
         value = int(m.group(0).replace(",", ""))
         noun = re.match(r"\s+([A-Za-z]+)", sentence[m.end():])
         noun = noun if noun and noun.group(1).lower() not in EN_STOPWORDS else None  # "Nov 1542 to Sep 1543"
@@ -375,6 +384,8 @@ class Verifier:
                         if not (after and _stem(after.group(1).lower()) == _stem(noun.group(1).lower())):
                             continue
                     ctx = text[max(0, hit.start() - DATE_CONTEXT_CHARS * 3):hit.end() + DATE_CONTEXT_CHARS * 3]
+                    if noun and not any(_stem(w.lower()) == _stem(noun.group(1).lower()) for w in re.findall(r"[A-Za-z]+", ctx)):
+                        continue  # "1,000 cases" is not "a fee of 1,000": what is counted must be near the figure
                     if bound_share(claim, passage_tokens(canonical_events(ctx))) >= DATE_CONTEXT_SHARE:
                         return where, i
         return None

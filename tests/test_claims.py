@@ -92,6 +92,29 @@ def test_a_sentence_that_no_passage_can_judge_is_left_alone():
     assert support.check("你最喜歡吃什麼？", "我最喜歡吃蔬菜。", [], english) is None
 
 
+def test_a_sentence_in_another_script_than_the_passages_is_judged_by_the_reference_passages():
+    english = [_passage("a", "Plutarch names none of his forebears except Valerius, who made peace with the Sabines.", "en")]
+    bio = [_passage("bio-zh:1", "他的先人瓦勒里烏斯曾促成羅馬人與薩賓人和解；史料沒有記下他父親的名字。"),
+           _passage("bio-en:1", "His father is not named.", "en")]
+    support = ContentSupport(frozenset(), reference=bio)
+    finding = support.check("你的父親叫什麼名字？", "我的父親叫馬庫斯·米努基烏斯。", [], english)
+    assert finding and finding.reason == "unsupported" and "马库" in finding.terms
+    assert support.check("你的先人是誰？", "我的先人瓦勒里烏斯促成了羅馬人與薩賓人的和解。", [], english) is None
+    assert ContentSupport(frozenset()).check("你的父親叫什麼名字？", "我的父親叫馬庫斯·米努基烏斯。", [], english) is None
+
+
+def test_the_agent_judges_cross_script_sentences_by_its_own_biographies(settings, embedder):
+    from agent.core import Agent
+    from agent.figures import get_figure
+
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder)
+    verifier = agent._verifier(agent.boundary())
+    english = [_passage("bio-en:2", "Early in the Tianbao era he reached Chang'an, where the emperor received him.", "en")]
+    checks = verifier.check([SentenceSupport("我在長安娶了宰相的孫女。", [1], 1.0)], english, "你在長安做了什麼？")
+    assert _claims(checks) == [("claim", "no passage says this")]
+    assert _claims(verifier.check([SentenceSupport("我入長安，得見皇帝。", [1], 1.0)], english, "你在長安做了什麼？")) == []
+
+
 def test_timeline_events_support_content():
     support = ContentSupport(frozenset(), ["The family moves to Mianzhou."])
     assert support.check("Where did your family move?", "We moved to Mianzhou.", [], []) is None
@@ -149,6 +172,27 @@ def test_a_bare_figure_must_stand_in_a_passage_sentence_about_the_same_thing(ver
     [bad] = verifier.check([SentenceSupport("I handled 1851 cases.", [1], 1.0)], [p])
     [good] = verifier.check([SentenceSupport("I drank wine with 360 guests.", [1], 1.0)], [p])
     assert (bad.kind, bad.status) == ("number", "unsupported") and good.status == "supported"
+
+
+def test_an_ordinal_in_digits_matches_one_in_chinese_numerals(verifier):
+    p = _passage("a", "史家說他死於第五十六年。")
+    [check] = verifier.check([SentenceSupport("我死於我的第56年。", [1], 1.0)], [p])
+    assert check.status == "supported"
+    [other] = verifier.check([SentenceSupport("我死時有56個兒子。", [1], 1.0)], [p])
+    assert other.status == "unsupported"
+
+
+def test_a_silence_qualified_by_a_bare_year_in_the_figure_s_life_does_not_apply(verifier):
+    from agent.guard import Verifier
+    from agent.timeline import TimelineEvent
+
+    born = Verifier(verifier.boundary, [TimelineEvent(701, "701", False, {"en": "The poet is born."})])
+    qualified = _passage("a", "Neither history states the year of the poet's birth; a database gives 701.", "en")
+    checks = born.check([SentenceSupport("I was born in 701.", [1], 1.0)], [qualified], "In what year were you born?")
+    assert [(c.status, c.where) for c in checks] == [("supported", "timeline")]
+    bare = _passage("b", "Neither history states the year of the poet's birth.", "en")
+    checks = born.check([SentenceSupport("I was born in 701.", [1], 1.0)], [bare], "In what year were you born?")
+    assert checks[0].status == "unsupported" and "do not give" in checks[0].note
 
 
 def test_an_age_is_matched_as_an_age(verifier):

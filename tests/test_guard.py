@@ -195,6 +195,12 @@ def test_a_count_written_without_a_counter_in_the_passage_is_found(verifier):
     assert [c.status for c in checks] == ["supported"]
 
 
+def test_a_figure_counting_something_else_in_the_passage_is_not_found(verifier):
+    p = _passage("a", "As a lawyer his fees came freely; one of 1,000 is recorded, a very large fee.", "en")
+    [check] = verifier.check([SentenceSupport("As a lawyer I handled 1,000 cases.", [1], 1.0)], [p])
+    assert check.status == "unsupported"
+
+
 @pytest.mark.parametrize(("sentence", "meta"), [
     ("The horse I rode was the one described in the passage.", True),
     ("本文兩說並存、不作判定。", True),
