@@ -19,7 +19,7 @@ from .config import Settings, load_settings
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
 from .figures import Figure, get_figure
-from .guard import Verifier, failing, hedge, strip_instructions
+from .guard import Verifier, failing, hedge, strip_instructions, trim_glosses
 from .index import FigureIndex, ensure_index
 from .llm import ChatModel, Message
 from .modelfile import resolve_model
@@ -196,7 +196,8 @@ class Agent:
         gs = self.settings.guard
         earlier: list[DateCheck] = []
         if gs.regenerate:
-            retry = [*messages, Message("assistant", raw), Message("user", _feedback(failing(checks), lang, verifier.hints(failing(checks), passages)))]
+            request = _feedback(failing(checks), lang, verifier.hints(failing(checks), passages))
+            retry = [*messages, Message("assistant", raw), Message("user", request)]
             generation = self.llm.generate(retry)
             self._count(answer, generation)
             raw2 = self._script(generation.text.strip(), question)
@@ -212,6 +213,7 @@ class Agent:
                     text, citations, supports, checks = text2, citations2, supports2, checks2
                 else:
                     earlier = [replace(c, action="regenerated") for c in checks2]
+        supports, checks = trim_glosses(verifier, supports, checks, passages, question)
         checks += _unanswered(verifier, supports, checks, passages, question)
         joiner = "" if lang == "zh" else " "
         text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop",

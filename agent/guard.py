@@ -417,6 +417,41 @@ def failing(checks: list[DateCheck]) -> list[DateCheck]:
     return [c for c in checks if c.status != "supported"]
 
 
+_GLOSS_RE = re.compile(r"\s*\([^()]*\)|（[^（）]*）")
+
+
+def trim_glosses(verifier: "Verifier", supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
+                 question: str | None = None) -> tuple[list[SentenceSupport], list[DateCheck]]:
+    """Sentences whose only failing dates or numbers stand in a parenthesis lose the parenthesis, and the answer
+    is checked again: "I died in the last years of Kaiyuan (the era ended in 741), aged fifty-two" keeps its
+    supported part when the gloss's 741 is after the figure's death. The gloss's checks are kept as dropped."""
+    failed = failing(checks)
+    trimmed: list[SentenceSupport] = []
+    dropped: list[DateCheck] = []
+    for s in supports:
+        mine = [c for c in failed if c.sentence == s.sentence]
+        glosses = list(_GLOSS_RE.finditer(s.sentence))
+        inside = [next((g for g in glosses if c.text and c.text in g.group(0)), None) for c in mine]
+        if mine and all(c.kind != "claim" for c in mine) and all(inside):
+            cut = {g.span() for g in inside}
+            sentence = "".join(s.sentence[a:b] for a, b in _complement(cut, len(s.sentence))).strip()
+            trimmed.append(replace(s, sentence=sentence))
+            dropped += [replace(c, action="dropped") for c in checks if c.sentence == s.sentence and c in mine]
+        else:
+            trimmed.append(s)
+    if not dropped:
+        return supports, checks
+    return trimmed, dropped + verifier.check(trimmed, passages, question)
+
+
+def _complement(spans: set[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for a, b in sorted(spans):
+        out.append((start, a))
+        start = b
+    return [*out, (start, n)]
+
+
 def hedge(
     supports: list[SentenceSupport],
     checks: list[DateCheck],
@@ -450,9 +485,9 @@ def hedge(
                 p = passages[n - 1]
                 used[n] = Citation(f"[{n}]", p.id, p.source, p.locator, best_quote(s.sentence, p.text))
     action = "dropped" if drop else "hedged"
-    checks = [replace(c, action=action) if c.sentence in bad else c for c in checks]
+    checks = [replace(c, action=action) if c.sentence in bad and c.action != "dropped" else c for c in checks]
     return joiner.join(parts), [used[n] for n in sorted(used)], checks
 
 
 __all__ = ["DATE_CONTEXT_SHARE", "MIN_CHECKED_NUMBER", "Verifier", "bound_support", "claim_terms", "date_context",
-           "date_supports", "failing", "hedge", "is_instruction", "strip_instructions"]
+           "date_supports", "failing", "hedge", "is_instruction", "strip_instructions", "trim_glosses"]

@@ -241,6 +241,20 @@ def test_the_hints_reach_the_model_and_the_second_answer_is_checked(settings, em
     assert "天寶元年" in ans.text and not ans.abstained
 
 
+def test_a_gloss_with_a_failing_date_is_cut_and_the_rest_kept(settings, embedder):
+    draft = "我於天寶元年（一說七五〇年）入長安，得見皇帝。[1]"
+    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你何時入長安？")
+    assert not ans.abstained and ans.text == "我於天寶元年入長安，得見皇帝。[1]"
+    assert [(c.text, c.status, c.action) for c in ans.date_checks if c.action != "regenerated"] == [
+        ("七五〇年", "contradicted", "dropped"), ("天寶元年", "supported", "kept")]
+
+
+def test_a_failing_date_outside_the_gloss_is_hedged_as_before(settings, embedder):
+    draft = "我於七五〇年（天寶元年）入長安，得見皇帝。[1]"
+    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你何時入長安？")
+    assert "七五〇" not in ans.text and not any(c.action == "dropped" for c in ans.date_checks)
+
+
 def test_regeneration_that_fixes_the_date_is_taken(settings, embedder):
     llm = ScriptedChatModel(["我在750年入長安。[1]", "我於天寶元年入長安，得見皇帝。[1]"])
     ans = _agent(settings, embedder, llm).ask("你何時入長安？")
