@@ -50,6 +50,7 @@ _ASKS_DATE_RE = re.compile(
 
 
 ASKS_DAY_RE = re.compile(r"(?i)\b(?:what|which|exact)\s+(?:day|date)\b|\bdate\s+of\b|\bbirthday\b|\bday\s+and\s+month\b|"
+                         r"\bmonth\s+and\s+day\b|\b(?:what|which)\s+month\b|"
                          r"哪一天|哪天|幾月幾[日號号]|几月几[日号]|日期|日子|生日|月日")
 
 

@@ -315,8 +315,13 @@ class Verifier:
         item = items[0]
         note = f"the sources say they do not give this: {item.text}"[:160]
         if item.kind in ("year", "day", "count"):
+            checked = {c.sentence for c in checks if c.kind in ("date", "number")}
+            # "the 10th day of the first month" states a day the date extractor does not read as one
+            loose = [DateCheck(sentence=s.sentence, text="", kind="claim", lo=0, hi=0, status="unsupported",
+                               evidence=item.passage_id, note=note)
+                     for s in supports if s.sentence not in checked and states_quantity(s.sentence)]
             return [replace(c, status="unsupported", where=None, evidence=item.passage_id, note=note)
-                    if c.kind in ("date", "number") else c for c in checks]
+                    if c.kind in ("date", "number") else c for c in checks] + loose
         failed = {c.sentence for c in failing(checks)}
         extra = [DateCheck(sentence=s.sentence, text=", ".join(sorted(new[0] or new[1])[:6]), kind="claim", lo=0, hi=0,
                            status="unsupported", evidence=item.passage_id, note=note)

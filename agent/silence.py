@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .citations import Tokens
-from .claims import ASKS_DAY_RE, is_generic
+from .claims import ASKS_DAY_RE, is_generic, kin_terms
 from .textutil import canonical_events, content_terms, is_cjk, split_sentences
 
 # The share of an item's topic the question must hold ("the visit to Wang Anshi at Jinling" is not "what post
@@ -41,14 +41,15 @@ _PASSIVE_EN = re.compile(
     r"(?i)\b(?:is|are|was|were)\s+(?:not|never)\s+(?:recorded|known|given|named|stated|mentioned|dated)\b|"
     r"\bnot\s+(?:recorded|known)\s+(?:from|in|by)\b|\b(?:is|are|remains?)\s+unknown\b|\bsimply\s+not\s+recorded\b")
 _ZH = re.compile(r"沒有寫出?|没有写出?|沒有記載?|没有记载?|未[載载記记詳详]|不[詳详記记]|並無記載|并无记载|沒有說明?|没有说明?|"
-                 r"沒有提到|没有提到|沒有定論|没有定论|無從|无从|沒有使用|没有使用")
+                 r"沒有提到|没有提到|沒有定論|没有定论|無從|无从|沒有使用|没有使用|沒有告訴|没有告诉|沒有留下|没有留下")
 
 # What the silence is about, in the item and in the question.
 _KINDS_ITEM = [
     ("day", re.compile(r"(?i)\b(?:dates?|days?|birthday)\b|日期|日子|月日|生日|哪一天|具體|具体|確切|确切")),
     ("year", re.compile(r"(?i)\b(?:years?|when|dated?)\b|年份|哪一年|何年|生年|卒年|死年|年代|年月|紀年|纪年")),
     ("name", re.compile(r"(?i)\b(?:names?|named|identif(?:y|ies))\b|名字|名稱|名称|姓名|是誰|是谁|哪一[個个位]|哪位")),
-    ("place", re.compile(r"(?i)\b(?:where|place|location|spot)\b|地點|地点|何地|哪裡|哪里|何處|何处|哪一座|在哪")),
+    ("place", re.compile(r"(?i)\b(?:where|place|location|spot|birthplace)\b|地點|地点|何地|哪裡|哪里|何處|何处|哪一座|在哪|"
+                         r"出生地|籍貫|籍贯|故鄉|故乡|家鄉|家乡")),
     ("count", re.compile(r"(?i)\bhow\s+(?:many|long|much|old)\b|\b(?:age|number)\b|多少|多久|幾|几|享年|年齡|年龄|歲數|岁数")),
 ]
 _ASKS = {
@@ -71,7 +72,7 @@ _SOURCE_WORDS = re.compile(
     r"neither|either|any|exact|exactly|simply|much|also|from|these|this|the|recorded|record|records|known|give|gives|"
     r"given|state|states|say|says|nothing|name|names|mention|mentions|tell|identify|leaves|open|whether)\b|"
     r"《[^》]*》|本傳|本传|傳文|传文|史書|史书|兩書|两书|兩部|两部|唐史|文集|全傳|全传|本項目|本项目|資料|资料|"
-    r"沒有|没有|未|不|寫出|写出|記載|记载|說明|说明|提到|並無|并无|都|也|各|而|但|卻|却|CBDB|中國歷代人物傳記資料庫")
+    r"任何|沒有|没有|未|不|寫出|写出|記載|记载|記下|记下|告訴我們|告诉我们|告訴|告诉|留下|說明|说明|提到|並無|并无|都|也|各|而|但|卻|却|CBDB|中國歷代人物傳記資料庫")
 
 
 _PLAIN_SILENCE = re.compile(r"(?:此事|這件事|这件事)?(?:史料|史籍|史書|史书|文獻|文献)?(?:中|上)?(?:並|并)?(?:未載|未载|未記載|未记载|"
@@ -80,7 +81,9 @@ _PLAIN_SILENCE = re.compile(r"(?:此事|這件事|这件事)?(?:史料|史籍|�
 _NUMBERED = re.compile(r"\d|[〇○零一二三四五六七八九十百千兩两]+[年歲岁]|[元初]年")
 # A silence kept by one named book, not by the sources as a whole.
 _ONE_BOOK = re.compile(r"《[^》]+》|\b(?:Old|New)\s+Book\b|\bthat\s+account\b|\bone\s+of\s+the\b")
+_LIST_LEAD = re.compile(r"(?:包括|如下|以下|下列)\s*$|(?i:\b(?:include|following)\s*$)")
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
+_BIRTHPLACE = re.compile(r"(?i)出生地[點点]?|\bbirthplace\b|生日|\bbirthday\b")
 _BIRTH_DEATH_YEAR = re.compile(r"生年|卒年|死年")
 
 
@@ -103,7 +106,15 @@ def _kind(text: str) -> str | None:
 def _normal(text: str) -> str:
     """Possessives dropped, irregular past forms and the words for birth, death and marriage written one way."""
     text = _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(0).lower()], _POSSESSIVE.sub("", text))
+    text = _BIRTHPLACE.sub(_birth_word, text)
     return canonical_events(_BIRTH_DEATH_YEAR.sub(lambda m: "生" if m.group(0) == "生年" else "死", text))
+
+
+def _birth_word(m: re.Match[str]) -> str:
+    """出生地 and "birthplace" as birth and a place, 生日 and "birthday" as birth and a day: the kind word goes, the
+    topic (birth) stays."""
+    word = m.group(0).lower()
+    return {"birthplace": "born place", "birthday": "born day", "生日": "生 日期"}.get(word, "生 地點")
 
 
 def _topic(text: str, names: frozenset[str]) -> Tokens:
@@ -148,6 +159,8 @@ def silence_items(passage_id: str, text: str, names: frozenset[str], years) -> l
                 if colon:
                     # 普魯塔克完全沒有寫出任何年份：他記下… explains; "Not known from these sources: A, B" lists.
                     mine = part[:colon.start()] if verb.start() < colon.start() else part[colon.end():]
+                    if _LIST_LEAD.search(part[:colon.start()]):  # 史料沒有告訴我們的事包括：A、B、C lists
+                        mine = part[colon.end():]
                     scope = mine if any(_topic(mine, names)) else part
             clauses = [c for c in _CLAUSE_RE.split(scope) if c and c.strip()]
             # "兩部唐史都沒有寫他的生年；CBDB記他生於西元689年": a year given right after the silence qualifies it.
@@ -191,7 +204,12 @@ def matching(items: list[SilenceItem], question: str, names: frozenset[str], sha
             continue
         if item.kind in ("year", "day") and item.sentence_has_year and not kinds & {"day"}:
             continue
-        if _share(item.topic, q) >= share:
+        topic = item.topic
+        asked_kin, item_kin = kin_terms(question), kin_terms(item.text)
+        if asked_kin & item_kin:  # "父母的名字" keeps the father's name for "你的父親叫什麼名字？"
+            extra = item_kin - asked_kin
+            topic = ({w for w in topic[0] if w not in extra and not any(c in extra for c in w)}, topic[1] - extra)
+        if _share(topic, q) >= share:
             out.append(item)
     return out
 

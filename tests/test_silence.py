@@ -185,3 +185,27 @@ def test_a_second_draft_that_only_says_the_sources_are_silent_is_an_abstention(s
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
     ans = agent.ask("你幼年在哪裡讀書？")
     assert len(llm.calls) == 2 and ans.abstained and ans.abstain_reason == "not_in_sources"
+
+
+def test_a_day_the_sources_do_not_give_fails_in_any_form(verifier):
+    note = _passage("n", "The biography gives no year, month or day for his birth; a database gives 701.", "en")
+    answer = [SentenceSupport("I was born on the 10th day of the first month, which is January.", [1], 1.0)]
+    checks = verifier.check(answer, [note], "On what month and day were you born?")
+    assert any(c.status == "unsupported" and "do not give" in c.note for c in checks)
+
+
+@pytest.mark.parametrize(("text", "question", "found"), [
+    ("這些史料沒有告訴我們的事包括：他出生的年份、父母的名字、兒子的名字。", "你的父親叫什麼名字？", "父母的名字"),
+    ("這些史料沒有告訴我們的事包括：他出生的年份、父母的名字、兒子的名字。", "你有幾個兒子？他們叫什麼名字？", "兒子的名字。"),
+    ("史料沒有記下他的生日，也沒有記下出生地。", "你是在哪一座城市出生的？", "也沒有記下出生地。"),
+    ("史料沒有記下他的生日，也沒有記下出生地。", "你的生日是哪一天？", "史料沒有記下他的生日"),
+    ("Suetonius gives neither his birthday nor his birthplace.", "Where were you born?", "his birthplace."),
+])
+def test_silences_in_lists_of_kin_and_of_birth(text, question, found):
+    items = silence_items("p", text, frozenset({"suetoniu"}), lambda _t: False)
+    assert found in [i.text for i in matching(items, question, frozenset({"suetoniu"}))]
+
+
+def test_parents_unrecorded_do_not_silence_a_question_about_the_wife():
+    items = silence_items("p", "這些史料沒有告訴我們的事包括：父母的名字。", frozenset(), lambda _t: False)
+    assert matching(items, "你的妻子叫什麼名字？", frozenset()) == []
