@@ -1,9 +1,15 @@
 """Hybrid retrieval: dense (FAISS) and keyword (bm25s) results fused by reciprocal rank.
 
+The dense search runs twice where the question says "you" or 你: as asked (a figure's own letters answer
+"How tall were you?" in the first person) and in the third person (a biography answers "When were Meng
+Haoran born?"); each passage keeps its better similarity. Keyword search and relevance use the question
+as asked.
+
 Each returned passage also gets a *relevance* in [0, 1] that decides abstention:
 how much of the question's content (terms other than stopwords and the figure's
-own names) the passage covers, blended with dense similarity rescaled between a
-floor and a ceiling calibrated for the embedder.
+own names; "born" and "birth", 卒 and 去世 count as one word) the passage covers,
+blended with dense similarity rescaled between a floor and a ceiling calibrated
+for the embedder.
 """
 
 from __future__ import annotations
