@@ -441,7 +441,7 @@ def trim_glosses(verifier: "Verifier", supports: list[SentenceSupport], checks: 
             cut = {g.span() for g in inside}
             sentence = "".join(s.sentence[a:b] for a, b in _complement(cut, len(s.sentence))).strip()
             trimmed.append(replace(s, sentence=sentence))
-            dropped += [replace(c, action="dropped") for c in checks if c.sentence == s.sentence and c in mine]
+            dropped += [replace(c, action="dropped") for c in mine]
         else:
             trimmed.append(s)
     if not dropped:
