@@ -425,7 +425,7 @@ def failing(checks: list[DateCheck]) -> list[DateCheck]:
 _GLOSS_RE = re.compile(r"\s*\([^()]*\)|（[^（）]*）")
 
 
-def trim_glosses(verifier: "Verifier", supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
+def trim_glosses(verifier: Verifier, supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
                  question: str | None = None) -> tuple[list[SentenceSupport], list[DateCheck]]:
     """Sentences whose only failing dates or numbers stand in a parenthesis lose the parenthesis, and the answer
     is checked again: "I died in the last years of Kaiyuan (the era ended in 741), aged fifty-two" keeps its

@@ -41,8 +41,8 @@ def name_terms(figure: Figure) -> set[str]:
     return out
 
 
-_YOUR_RE = re.compile(r"\byours?\b", re.I)
-_YOU_RE = re.compile(r"\b(?:yourself|you)\b", re.I)
+_YOUR_RE = re.compile(r"\byours?\b", re.IGNORECASE)
+_YOU_RE = re.compile(r"\b(?:yourself|you)\b", re.IGNORECASE)
 _NI_RE = re.compile(r"[你您](?:們|们)?")
 
 
