@@ -127,6 +127,14 @@ class KnowledgeBoundary:
             return []
         return [n for n in (int(m.group(0)) for m in _BARE_NUMBER_RE.finditer(text)) if born <= n <= end]
 
+    def could_be_year(self, value: int) -> bool:
+        """True for a number within a century of the figure's life (any number from 1000 to 2100 when the life
+        is unknown): in a passage it may be a year rather than a count ("a letter dated 1851")."""
+        if self.anchor is None:
+            return 1000 <= value <= 2100
+        start, end = self.anchor
+        return start - 100 <= value <= end + 100
+
     def speaks_of(self, texts: list[str], year: int) -> bool:
         """True when one of ``texts`` states a date whose range includes ``year``."""
         return any(d.lo <= year <= d.hi for text in texts for d in self.dates(text))

@@ -378,28 +378,23 @@ class Verifier:
         value = int(m.group(0).replace(",", ""))
         noun = re.match(r"\s+([A-Za-z]+)", sentence[m.end():])
         noun = noun if noun and noun.group(1).lower() not in EN_STOPWORDS else None  # "Nov 1542 to Sep 1543"
-        yearlike = "," not in m.group(0) and self._lifetime_year(value)
+        counted = _stem(noun.group(1).lower()) if noun else None
+        yearlike = "," not in m.group(0) and self.boundary.could_be_year(value)
         pattern = re.compile(rf"(?<![\d,]){re.escape(m.group(0))}(?!\d|,\d)")
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
                 text = evidence[i].text
                 for hit in pattern.finditer(text):
-                    if yearlike and noun:
+                    if yearlike and counted:
                         after = re.match(r"\s+([A-Za-z]+)", text[hit.end():])
-                        if not (after and _stem(after.group(1).lower()) == _stem(noun.group(1).lower())):
+                        if not (after and _stem(after.group(1).lower()) == counted):
                             continue
                     ctx = text[max(0, hit.start() - DATE_CONTEXT_CHARS * 3):hit.end() + DATE_CONTEXT_CHARS * 3]
-                    if noun and not any(_stem(w.lower()) == _stem(noun.group(1).lower()) for w in re.findall(r"[A-Za-z]+", ctx)):
+                    if counted and not any(_stem(w.lower()) == counted for w in re.findall(r"[A-Za-z]+", ctx)):
                         continue  # "1,000 cases" is not "a fee of 1,000": what is counted must be near the figure
                     if bound_share(claim, passage_tokens(canonical_events(ctx))) >= DATE_CONTEXT_SHARE:
                         return where, i
         return None
-
-    def _lifetime_year(self, value: int) -> bool:
-        if self.boundary.anchor is None:
-            return 1000 <= value <= 2100
-        start, end = self.boundary.anchor
-        return start - 100 <= value <= end + 100
 
 
 def _claim_check(f: ClaimFinding) -> DateCheck:

@@ -198,6 +198,7 @@ def matching(items: list[SilenceItem], question: str, names: frozenset[str], sha
     """The items that say the sources do not give what ``question`` asks for."""
     kinds = question_kinds(question)
     q = content_terms(_normal(question), exclude=names)
+    asked_kin = kin_terms(question)
     out = []
     for item in items:
         if not (_APPLIES[item.kind] & kinds):
@@ -205,7 +206,7 @@ def matching(items: list[SilenceItem], question: str, names: frozenset[str], sha
         if item.kind in ("year", "day") and item.sentence_has_year and not kinds & {"day"}:
             continue
         topic = item.topic
-        asked_kin, item_kin = kin_terms(question), kin_terms(item.text)
+        item_kin = kin_terms(item.text)
         if asked_kin & item_kin:  # "父母的名字" keeps the father's name for "你的父親叫什麼名字？"
             extra = item_kin - asked_kin
             topic = ({w for w in topic[0] if w not in extra and not any(c in extra for c in w)}, topic[1] - extra)
