@@ -186,7 +186,9 @@ def eval_(questions: tuple[Path, ...], mode: str, out_dir: Path | None, plots: b
         settings = settings.model_copy(update={"corpora_dirs": [extra_corpora, *settings.corpora_dirs],
                                                "index_dir": extra_corpora.parent / "indexes"})
 
+    from .boundary import KnowledgeBoundary
     from .core import AgentPool
+    from .figures import get_figure
     from .evaluation import MODES, metrics_markdown, run_eval, write_comparison
     from .evaluation import rescore as rescore_run
 
@@ -198,7 +200,7 @@ def eval_(questions: tuple[Path, ...], mode: str, out_dir: Path | None, plots: b
     for m in modes:
         folder = out_dir / m if mode == "all" else out_dir
         if rescore:
-            result = rescore_run(questions, folder)
+            result = rescore_run(questions, folder, lambda fid: KnowledgeBoundary(get_figure(settings, fid)))
         else:
             result = run_eval(questions, pool, mode=m, out_dir=folder, progress=True,
                               on_failure=lambda q, exc: click.echo(f"{q.source}: failed: {exc}", err=True))

@@ -66,6 +66,11 @@ class GenerationSettings(_Section):
     seed: int = Field(0, description="Sampling seed.")
     threads: int | None = Field(None, ge=1, description="CPU threads; default: all cores.")
     grammar: str | None = Field(None, description="Optional GBNF grammar constraining the output.")
+    weight_repack: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="llama.cpp's repacked weight buffers (its AMX and CPU repack kernels); 'auto' turns them off on CPUs "
+        "with AMX, where llama.cpp's AMX matrix kernel crashes on Q4_K models (llama.cpp issue 20824).",
+    )
 
 
 class GuardSettings(_Section):

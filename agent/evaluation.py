@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answer import Answer, Passage
+from .boundary import KnowledgeBoundary
 from .batch import answered_ids, read_question_text
 from .citations import lexical_share, passage_tokens, split_answer
 from .dates import DateMention, extract_dates
@@ -139,11 +140,14 @@ def _precise(sentence: str, passage: Passage) -> bool:
     return all(any(date_supports(h, d) for h in have) for d in stated_dates(sentence))
 
 
-def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | None) -> dict:
+def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | None,
+          boundary: KnowledgeBoundary | None = None) -> dict:
     """Flat scores of one answer; a score that does not apply is None (retrieval scores when ``retrieved`` is None).
 
     An abstention states no dates (its fixed text may echo the question's). A stated date is supported when a
-    passage the answer cites states a date whose range contains it; model-only answers cite nothing.
+    passage the answer cites states a date whose range contains it, or, given the figure's ``boundary``, when
+    the date is a single year of the figure's life that a cited passage writes as a bare number ("the China
+    Biographical Database gives 701"); model-only answers cite nothing.
     """
     recall = rr = None
     if question.passages and retrieved is not None:
@@ -160,9 +164,11 @@ def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | Non
         if question.years and stated:
             wrong_date = not hit_year
     by_id = {p.id: p for p in answer.passages}
-    cited_dates = [d for c in answer.citations
-                   for d in extract_dates(by_id[c.passage_id].text if c.passage_id in by_id else c.quote)]
-    unsupported = [d for d in stated if not any(date_supports(c, d) for c in cited_dates)]
+    cited_texts = [by_id[c.passage_id].text if c.passage_id in by_id else c.quote for c in answer.citations]
+    cited_dates = [d for text in cited_texts for d in extract_dates(text)]
+    bare = {n for text in cited_texts for n in boundary.lifetime_numbers(text)} if boundary else set()
+    unsupported = [d for d in stated
+                   if not any(date_supports(c, d) for c in cited_dates) and not (d.lo == d.hi and d.lo in bare)]
     pairs = [] if answer.abstained else _citation_pairs(answer)
     return {
         "recall_at_k": recall, "reciprocal_rank": rr, "k": None if retrieved is None else len(retrieved),
@@ -354,7 +360,8 @@ def run_eval(
                 continue
             # what retrieval returned: the relevant passages (all of them when it abstained); none in model-only
             retrieved = None if mode == "model-only" else answer.passages
-            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **score(q, answer, retrieved)}
+            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang,
+                   **score(q, answer, retrieved, agent.boundary())}
             fh.write(json.dumps({**row, "answer": answer.to_dict()}, ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
@@ -400,8 +407,10 @@ def _write_results(out_dir: Path, paths: list[Path], questions: list[EvalQuestio
     return {"metrics": summary, "answered": answered, "skipped": skipped, "failed": failed, "out_dir": out_dir}
 
 
-def rescore(paths: Iterable[Path], out_dir: Path) -> dict:
-    """Score the stored answers of a run folder again (after the scoring changed), without asking anything."""
+def rescore(paths: Iterable[Path], out_dir: Path,
+            boundary_of: Callable[[str], KnowledgeBoundary | None] = lambda figure_id: None) -> dict:
+    """Score the stored answers of a run folder again (after the scoring changed), without asking anything;
+    ``boundary_of(figure_id)`` gives a figure's life for the bare years its passages write (``score``)."""
     paths, out_dir = [Path(p) for p in paths], Path(out_dir)
     answers_path = out_dir / "answers.jsonl"
     if not answers_path.is_file():
@@ -417,8 +426,8 @@ def rescore(paths: Iterable[Path], out_dir: Path) -> dict:
         if q is not None:
             answer = Answer.from_dict(row["answer"])
             retrieved = None if mode == "model-only" else answer.passages
-            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **score(q, answer, retrieved),
-                   "answer": row["answer"]}
+            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang,
+                   **score(q, answer, retrieved, boundary_of(q.figure)), "answer": row["answer"]}
         lines.append(json.dumps(row, ensure_ascii=False))
     _write_atomic(answers_path, "\n".join(lines) + ("\n" if lines else ""))
     return _write_results(out_dir, paths, questions, mode, None, answered=0, skipped=len(lines), failed=[])

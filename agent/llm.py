@@ -4,12 +4,49 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .config import GenerationSettings
 from .errors import ModelError
 from .modelfile import ModelFile
+
+
+def cpu_has_amx(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """True when the CPU advertises Intel AMX (``amx_int8``); False where that cannot be read."""
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as fh:
+            return any(line.startswith("flags") and " amx_int8" in line for line in fh)
+    except OSError:
+        return False
+
+
+_PARAMS_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _extra_buffers(enabled: bool) -> Iterator[None]:
+    """Load a model with llama.cpp's extra weight buffers (AMX, CPU repack) on or off. ``Llama`` does not take
+    ``use_extra_bufts``, so the default model parameters it starts from are wrapped while it loads."""
+    if enabled:
+        yield
+        return
+    from llama_cpp import llama_cpp as lib
+
+    with _PARAMS_LOCK:
+        original = lib.llama_model_default_params
+
+        def params():
+            p = original()
+            p.use_extra_bufts = False
+            return p
+
+        lib.llama_model_default_params = params
+        try:
+            yield
+        finally:
+            lib.llama_model_default_params = original
 
 
 @dataclass(frozen=True)
@@ -41,8 +78,9 @@ class ChatModel:
             from llama_cpp import Llama
 
             threads = self.settings.threads or max(1, os.cpu_count() or 1)
+            repack = self.settings.weight_repack == "on" or (self.settings.weight_repack == "auto" and not cpu_has_amx())
             try:
-                with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+                with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull), _extra_buffers(repack):
                     self._llama = Llama(
                         model_path=str(self.model_file.path),
                         n_ctx=self.settings.n_ctx,

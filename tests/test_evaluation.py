@@ -68,6 +68,21 @@ def test_score_correct_and_wrong_answer(settings, embedder):
     assert score(_question(answers=[], years=[], passages=[]), right, [])["answer_correct"] is None
 
 
+def test_score_reads_a_bare_year_of_the_figures_life_in_a_cited_passage(settings):
+    """A note that writes the year bare ("the database gives 701") holds a stated 701 when the figure's life is
+    known; a bare number outside the life, or a range, stays unsupported."""
+    from agent.boundary import KnowledgeBoundary
+
+    note = Passage("n1", "Neither history gives the year; the database gives 701, and 1,000 poems survive.", "Notes",
+                   "Notes §1", 1.0)
+    answer = Answer("test-poet", "When were you born?", "I was born in 701 [1], not in 1000 [1], in 702–705 [1].",
+                    "en", citations=[Citation("[1]", "n1", "Notes", "Notes §1", note.text[:20])], passages=[note])
+    q = _question(question="When were you born?", lang="en", answers=[], years=[(701, 701)], passages=[])
+    assert score(q, answer, [note])["unsupported_years"] == ["701", "1000", "702–705"]  # no life given: bare years unread
+    boundary = KnowledgeBoundary(get_figure(settings, "test-poet"))
+    assert score(q, answer, [note], boundary)["unsupported_years"] == ["1000", "702–705"]
+
+
 def test_score_of_a_real_rag_answer(settings, embedder):
     agent = _agent(settings, embedder, ScriptedChatModel([ANSWER]))
     ans = agent.ask(Q)

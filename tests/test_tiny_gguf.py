@@ -136,3 +136,38 @@ def test_invalid_grammar_is_a_clean_error(tiny_gguf):
     model = ChatModel(ModelFile(tiny_gguf, "x" * 64), GenerationSettings(n_ctx=512, grammar='root ::= "unclosed'))
     with pytest.raises(ModelError, match="not a valid GBNF"):
         model.generate([Message("user", "hi")], max_tokens=4)
+
+
+def test_cpu_has_amx_reads_the_flags(tmp_path):
+    from agent.llm import cpu_has_amx
+
+    amx, plain = tmp_path / "amx", tmp_path / "plain"
+    amx.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f amx_bf16 amx_int8 amx_tile\n")
+    plain.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f\n")
+    assert cpu_has_amx(str(amx)) and not cpu_has_amx(str(plain)) and not cpu_has_amx(str(tmp_path / "none"))
+
+
+@pytest.mark.parametrize("repack", ["on", "off", "auto"])
+def test_weight_repack_setting_loads_and_answers(tiny_gguf, repack, monkeypatch):
+    """'off' loads without llama.cpp's extra weight buffers (its AMX kernel crashes on AMX CPUs); the default
+    parameters llama.cpp starts from are the library's own again afterwards."""
+    from llama_cpp import llama_cpp as lib
+
+    from agent import llm as llm_module
+    from agent.config import GenerationSettings
+    from agent.llm import ChatModel, Message
+    from agent.modelfile import ModelFile
+
+    seen = []
+    original = lib.llama_model_load_from_file
+
+    def spy(path, params):
+        seen.append(params.use_extra_bufts)
+        return original(path, params)
+
+    monkeypatch.setattr(lib, "llama_model_load_from_file", spy)
+    monkeypatch.setattr(llm_module, "cpu_has_amx", lambda: True)  # 'auto' on an AMX CPU means off
+    model = ChatModel(ModelFile(tiny_gguf, "x" * 64), GenerationSettings(n_ctx=512, grammar=GRAMMAR, weight_repack=repack))
+    assert model.generate([Message("user", "hi")], max_tokens=40).text == REPLY
+    assert seen == [repack == "on"]
+    assert lib.llama_model_default_params().use_extra_bufts is True
