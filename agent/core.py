@@ -191,8 +191,9 @@ class Agent:
         question, lang = answer.question, answer.language
         verifier = self._verifier(boundary)
         checks = verifier.check(supports, passages, question)
+        joiner = "" if lang == "zh" else " "
         if not failing(checks):
-            return text, citations, checks
+            return _cite_evidence(text, citations, supports, checks, passages, joiner)
         gs = self.settings.guard
         earlier: list[DateCheck] = []
         if gs.regenerate:
@@ -205,6 +206,7 @@ class Agent:
                 text2, citations2, supports2 = self._cite(raw2, passages)
                 checks2 = verifier.check(supports2, passages, question) if citations2 else []
                 if citations2 and not failing(checks2):
+                    text2, citations2, checks2 = _cite_evidence(text2, citations2, supports2, checks2, passages, joiner)
                     return text2, citations2, [replace(c, action="regenerated") for c in checks] + checks2
                 # Hedge whichever draft keeps more sentences that pass (the second when they tie): asked again,
                 # the model sometimes drops the one supported sentence it had.
@@ -215,7 +217,6 @@ class Agent:
                     earlier = [replace(c, action="regenerated") for c in checks2]
         supports, checks = trim_glosses(verifier, supports, checks, passages, question)
         checks += _unanswered(verifier, supports, checks, passages, question)
-        joiner = "" if lang == "zh" else " "
         text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop",
                                         joiner=joiner, claim_hedge_text=prompts.HEDGE_CLAIM[lang])
         return text, citations, earlier + checks
@@ -328,6 +329,14 @@ class Agent:
         if detect_language(question) != "zh" or detect_language(text) != "zh":
             return text
         return to_simplified(text) if is_simplified(question) else to_traditional(text)
+
+
+def _cite_evidence(text, citations, supports, checks: list[DateCheck], passages, joiner: str):
+    """A draft that passed, also citing the retrieved passages its dates and numbers were found in (``hedge``
+    with nothing to hedge); unchanged when every one was found in a passage it cites already."""
+    if not any(c.where == "retrieved" for c in checks):
+        return text, citations, checks
+    return hedge(supports, checks, passages, "", joiner=joiner)
 
 
 def _passing(supports, checks: list[DateCheck]) -> int:

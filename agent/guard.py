@@ -47,6 +47,10 @@ MIN_CHECKED_NUMBER = 3
 # A passage's date supports an answer's only where the passage sentence around it shares this much of what
 # the answer sentence says besides the date (the same event, not just the same year).
 DATE_CONTEXT_SHARE = 0.25
+# What a long answer sentence says around its date binds the date when this share of it (and at least this
+# many terms) stands in the passage's context.
+LOCAL_CONTEXT_SHARE = 0.5
+MIN_LOCAL_TERMS = 3
 # Around a date in a long passage sentence (classical Chinese runs on for clauses), this many characters.
 DATE_CONTEXT_CHARS = 40
 
@@ -77,12 +81,13 @@ def strip_instructions(passage: Passage) -> Passage:
     return replace(passage, text=joiner.join(s.strip() for s in kept))
 
 
-def date_context(text: str, mention: DateMention) -> str:
-    """The passage sentence holding ``mention``; in a long sentence, the characters around it."""
+def date_context(text: str, mention: DateMention, *, window: bool = True) -> str:
+    """The passage sentence holding ``mention``; in a long sentence, the characters around it (unless not
+    ``window``)."""
     start = max(text.rfind(p, 0, mention.start) for p in "。！？；.!?\n") + 1
     ends = [i for i in (text.find(p, mention.end) for p in "。！？；.!?\n") if i >= 0]
     end = min(ends) + 1 if ends else len(text)
-    if end - start > 2 * DATE_CONTEXT_CHARS + len(mention.text):
+    if window and end - start > 2 * DATE_CONTEXT_CHARS + len(mention.text):
         start = max(start, mention.start - DATE_CONTEXT_CHARS)
         end = min(end, mention.end + DATE_CONTEXT_CHARS)
     return text[start:end]
@@ -96,10 +101,17 @@ def _blank(sentence: str, dates: list[DateMention]) -> str:
     return "".join(chars)
 
 
+# A Roman year named by its consuls is a date, not an event: "in the consular year of Marcus Lepidus".
+_CONSULAR_YEAR_RE = re.compile(r"\b(?:in\s+)?the\s+consul(?:ar\s+year|ship)\s+of\s+[A-Z][\w.']*(?:\s+[A-Z][\w.']*)*"
+                               r"(?:\s+and\s+[A-Z][\w.']*(?:\s+[A-Z][\w.']*)*)?")
+
+
 def claim_terms(sentence: str, dates: list[DateMention], names: frozenset[str] = frozenset()):
-    """What a sentence says besides its dates, number and month words and the figure's names: the content the
-    date must be bound to ("twenty-eighth year of Kaiyuan" binds to nothing by itself)."""
-    words, cjk = content_terms(canonical_events(_blank(sentence, dates)), exclude=names)
+    """What a sentence says besides its dates, number and month words, the consuls naming its year and the
+    figure's names: the content the date must be bound to ("twenty-eighth year of Kaiyuan", or "the consular
+    year of Marcus Lepidus", binds to nothing by itself)."""
+    blank = _CONSULAR_YEAR_RE.sub(lambda m: " " * len(m.group(0)), _blank(sentence, dates))
+    words, cjk = content_terms(canonical_events(blank), exclude=names)
     return {w for w in words if not is_generic(w)}, {c for c in cjk if c not in GENERIC_ZH}
 
 
@@ -114,17 +126,25 @@ def bound_share(claim, context_tokens) -> float:
 
 
 def bound_support(source: DateMention, context_tokens, stated: DateMention, claim, context: str = "",
-                  stated_text: str = "", stated_ordinals: set[int] = frozenset()) -> bool:
+                  stated_text: str = "", stated_ordinals: set[int] = frozenset(), sentence: str = "",
+                  local_claim=None) -> bool:
     """``source`` (with the tokens of its passage context) supports ``stated`` in a sentence saying ``claim``;
     a month or day the answer gives must be in that context too ("18 May 1843" is not "November 4, 1842"), and
-    so must an ordinal ("consul for the fourth time in 509 BC" is not "his first consulship, 509 BC")."""
+    an ordinal in the passage sentence (``sentence``, the whole of it; default ``context``): "consul for the
+    fourth time in 509 BC" is not "his first consulship, 509 BC", while "the robes of the seventh rank" may
+    stand further from the year than the context reaches. A long answer sentence says more than a passage's
+    context around the date can hold: then what the answer says around its own date (``local_claim``) may bind
+    it instead, at a higher share."""
     if not date_supports(source, stated):
         return False
     if stated_text and not same_month_day(stated_text, context):
         return False
-    if stated_ordinals and not stated_ordinals <= ordinals(context):
+    if stated_ordinals and not stated_ordinals <= ordinals(sentence or context):
         return False
-    return bound_share(claim, context_tokens) >= DATE_CONTEXT_SHARE
+    if bound_share(claim, context_tokens) >= DATE_CONTEXT_SHARE:
+        return True
+    return local_claim is not None and sum(map(len, local_claim)) >= MIN_LOCAL_TERMS \
+        and bound_share(local_claim, context_tokens) >= LOCAL_CONTEXT_SHARE
 
 
 _EN_MONTHS = {m: i for i, m in enumerate(
@@ -189,7 +209,7 @@ def same_month_day(stated: str, context: str) -> bool:
 
 @dataclass
 class _Evidence:
-    dates: list[tuple[DateMention, tuple, str]]  # each date with the tokens and the text of its context
+    dates: list[tuple[DateMention, tuple, str, str]]  # each date, the tokens and text of its context, its whole sentence
     numbers: list[NumberMention]
     tokens: tuple
     text: str
@@ -222,7 +242,7 @@ class Verifier:
             dates = []
             for d in self.boundary.dates(text):
                 ctx = date_context(text, d)
-                dates.append((d, passage_tokens(canonical_events(ctx)), ctx))
+                dates.append((d, passage_tokens(canonical_events(ctx)), ctx, date_context(text, d, window=False)))
             self._cache[key] = _Evidence(dates, extract_numbers(text), passage_tokens(canonical_events(text)), text)
         return self._cache[key]
 
@@ -288,7 +308,7 @@ class Verifier:
                 out += [n.text for p in passages for n in self._evidence(p.id, p.text).numbers if n.unit in _AGE_UNITS]
             elif c.kind == "date" and c.status == "contradicted" and c.evidence:
                 out += [e.text for p in passages if p.id == c.evidence
-                        for e, _, _ in self._evidence(p.id, p.text).dates if e.kind != "age"]
+                        for e, *_ in self._evidence(p.id, p.text).dates if e.kind != "age"]
         return list(dict.fromkeys(out))[:limit]
 
     def _silence(self, passages: list[Passage]) -> list[SilenceItem]:
@@ -333,10 +353,12 @@ class Verifier:
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
         stated_text = sentence[d.start:d.end + 8]
+        around = date_context(sentence, d)
+        local = claim_terms(around, self.boundary.dates(around), self.names) if around != sentence else None
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
-                if any(bound_support(e, tokens, d, claim, ctx, stated_text, stated_ordinals)
-                       for e, tokens, ctx in evidence[i].dates):
+                if any(bound_support(e, tokens, d, claim, ctx, stated_text, stated_ordinals, whole, local)
+                       for e, tokens, ctx, whole in evidence[i].dates):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
         for event in self.timeline:
             if d.lo <= event.year <= d.hi or (d.approx and abs(event.year - d.lo) <= 1):
@@ -350,7 +372,7 @@ class Verifier:
                 for i in indices:
                     if any(n.value in ages and n.unit in _AGE_UNITS for n in evidence[i].numbers):
                         return replace(base, status="supported", where=where, evidence=passages[i].id)
-        stated = [e for i in cited for e, _, _ in evidence[i].dates if e.kind != "age"]
+        stated = [e for i in cited for e, *_ in evidence[i].dates if e.kind != "age"]
         if stated and d.kind != "age":
             shown = ", ".join(dict.fromkeys(e.text for e in stated[:3]))
             return replace(base, status="contradicted", evidence=passages[cited[0]].id, note=f"the cited passage gives {shown}")
@@ -463,7 +485,8 @@ def hedge(
     claim_hedge_text: str | None = None,
 ) -> tuple[str, list[Citation], list[DateCheck]]:
     """Rewrite each sentence with a failing check into ``hedge_text`` (``claim_hedge_text`` when only its content
-    failed; one hedge in a row), or drop it.
+    failed; one hedge in a row), or drop it. A kept sentence also cites the retrieved passages that support its
+    dates and numbers, so that every date the answer states stands in a passage it cites.
 
     Returns the new text with its markers, the citations still used, and the checks with their action.
     """
@@ -471,6 +494,11 @@ def hedge(
 
     bad = {c.sentence for c in failing(checks)}
     dated = {c.sentence for c in failing(checks) if c.kind != "claim"}
+    number_of = {p.id: n for n, p in enumerate(passages, start=1)}
+    evidence: dict[str, list[int]] = {}
+    for c in checks:
+        if c.status == "supported" and c.where == "retrieved" and c.evidence in number_of:
+            evidence.setdefault(c.sentence, []).append(number_of[c.evidence])
     parts: list[str] = []
     used: dict[int, Citation] = {}
     for s in supports:
@@ -479,8 +507,9 @@ def hedge(
             if not drop and (not parts or parts[-1] not in (hedge_text, claim_hedge_text)):
                 parts.append(line)
             continue
-        parts.append(s.sentence + "".join(f"[{n}]" for n in s.passage_numbers))
-        for n in s.passage_numbers:
+        numbers = list(dict.fromkeys([*s.passage_numbers, *evidence.get(s.sentence, [])]))
+        parts.append(s.sentence + "".join(f"[{n}]" for n in numbers))
+        for n in numbers:
             if n not in used and 1 <= n <= len(passages):
                 p = passages[n - 1]
                 used[n] = Citation(f"[{n}]", p.id, p.source, p.locator, best_quote(s.sentence, p.text))

@@ -195,6 +195,44 @@ def test_a_silence_qualified_by_a_bare_year_in_the_figure_s_life_does_not_apply(
     assert checks[0].status == "unsupported" and "do not give" in checks[0].note
 
 
+def test_a_long_answer_sentence_binds_its_date_by_what_it_says_around_it(verifier):
+    """The passage's context around a date is a few words; a long answer sentence copying the passage's whole
+    sentence shares too little of itself with them, so what the answer says around its own date binds it."""
+    p = _passage("a", "Nothing is dated before. In 743 (the second year of Tianbao, 天寶二年) Test Poet was received in "
+                      "the Golden Bell Hall in the robes of the seventh rank, was granted a silver fish and a red robe, "
+                      "and became a drafter of edicts in the Hanlin Academy.", "en")
+    long = ("In the second year of Tianbao, 天寶二年, I was received in the Golden Bell Hall in the robes of the seventh "
+            "rank, was at once granted the silver fish and red robe, and became a drafter of edicts in the Hanlin Academy.")
+    [check] = verifier.check([SentenceSupport(long, [1], 1.0)], [p])
+    assert (check.text, check.status) == ("天寶二年", "supported")  # "seventh" stands in the passage's sentence
+    other = ("In the second year of Tianbao, 天寶二年, I fell ill on the road to the south, and my brother sent me "
+             "medicine, money and letters from the family estate in the hills.")
+    [check] = verifier.check([SentenceSupport(other, [1], 1.0)], [p])
+    assert check.status != "supported"
+
+
+def test_a_consular_year_is_a_date_not_the_event_it_dates(tmp_path):
+    """"In the consular year of Marcus Lepidus" dates an event; sharing it binds no other event to the year."""
+    from agent.boundary import KnowledgeBoundary
+    from agent.figures import load_figure
+    from agent.guard import Verifier, claim_terms
+    from agent.timeline import TimelineEvent
+
+    words, _ = claim_terms("I was consul for the first time in the consular year of Marcus Lepidus, 78 BC.", [])
+    assert "lepidu" not in words and "consul" in words
+    (tmp_path / "figure.toml").write_text('id = "test-roman"\nborn = "100 BC"\ndied = "44 BC"\n'
+                                          '[names]\nen = "Test Roman"\n', encoding="utf-8")
+    fig = load_figure(tmp_path)
+    returned = TimelineEvent(-78, "78 BC", False, {"en": "Returns to Rome on news of the dictator's death, in the "
+                                                          "consular year of Marcus Lepidus."})
+    verifier = Verifier(KnowledgeBoundary(fig), [returned])
+    [check] = verifier.check([SentenceSupport("I was consul for the first time in the consular year of Marcus "
+                                              "Lepidus, 78 BC.", [], 0.0)], [])
+    assert check.status == "unsupported"
+    [check] = verifier.check([SentenceSupport("I returned to Rome on news of the dictator's death, in 78 BC.", [], 0.0)], [])
+    assert (check.status, check.where) == ("supported", "timeline")
+
+
 def test_an_age_is_matched_as_an_age(verifier):
     p = _passage("a", "測詩人從小務農，一直做到二十二歲。")
     [check] = verifier.check([SentenceSupport("我小時候幹農活，一直幹到二十二歲。", [1], 1.0)], [p])

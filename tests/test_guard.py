@@ -96,6 +96,20 @@ def test_hedge_rewrites_failing_sentences_once_and_keeps_the_rest():
     assert text == "我入長安。[1]" and {c.action for c in checks} == {"dropped"}
 
 
+
+def test_a_kept_sentence_also_cites_the_retrieved_passage_its_date_was_found_in():
+    from agent.answer import DateCheck
+
+    passages = [_passage("a", "測詩人入長安。"), _passage("b", "天寶元年，測詩人入長安。")]
+    supports = [SentenceSupport("我於742年入長安。", [1], 1.0)]
+    checks = [DateCheck("我於742年入長安。", "742年", "date", 742, 742, "supported", where="retrieved", evidence="b")]
+    text, citations, kept = hedge(supports, checks, passages, HEDGE["zh"])
+    assert text == "我於742年入長安。[1][2]" and [c.passage_id for c in citations] == ["a", "b"]
+    assert kept == checks  # nothing hedged; the check still says where the date was found
+    cited = [replace(checks[0], where="cited", evidence="a")]
+    assert hedge(supports, cited, passages, HEDGE["zh"])[0] == "我於742年入長安。[1]"
+
+
 # -- instructions inside sources
 
 
