@@ -59,6 +59,15 @@ def asks_for_day(question: str) -> bool:
     return bool(ASKS_DAY_RE.search(question))
 
 
+_ASKS_WHERE_RE = re.compile(r"(?i)\bwhere\b|\bin\s+(?:which|what)\s+(?:city|town|village|place|province|country|region)\b|"
+                            r"哪裡|哪里|哪兒|哪儿|何處|何处|何地|哪[一]?座|哪[一]?個地方|哪[一]?个地方|什麼地方|什么地方|甚麼地方")
+
+
+def asks_where(question: str) -> bool:
+    """True when the question asks for a place ("where", 哪座城市, 何處): a date does not answer it."""
+    return bool(_ASKS_WHERE_RE.search(question))
+
+
 def asks_for_date(question: str) -> bool:
     """True when the question asks for a year, a date, an age or a count."""
     return bool(_ASKS_DATE_RE.search(question))
@@ -76,9 +85,16 @@ _QUANTITY_RE = re.compile(
 _WH_RE = re.compile(r"(?i)\b(?:what|who|whom|whose|where|when|which|why|how)\b|什麼|什么|甚麼|甚么|誰|谁|哪|何|幾|几|多少|怎")
 
 
+# A later part that hangs on the answer to the first ("你的生日是幾月幾號？那天你都怎麼過？"): one question, not two.
+_BACK_REFERENCE_RE = re.compile(r"(?i)\b(?:on\s+)?that\s+(?:day|date|year)\b|那天|那一天|那日|那年|那一年|當天|当天|當日|当日")
+
+
 def asks_several(question: str) -> bool:
     """True for a question in several parts ("What did you say…, and in what year was it?", 你有幾個兒子？他們叫
-    甚麼名字？): a part the sources leave open does not make the answer to the others worthless."""
+    甚麼名字？): a part the sources leave open does not make the answer to the others worthless. A part that
+    refers back to the first one's answer ("那天你都怎麼過？", "what did you do on that day?") does not count."""
+    if _BACK_REFERENCE_RE.search(question):
+        return False
     return len(_WH_RE.findall(question)) >= 2 or len(re.findall(r"[?？]", question)) >= 2
 
 
@@ -96,6 +112,9 @@ def states_quantity(text: str) -> bool:
 _YES_NO_RE = re.compile(r"(?i:^\s*(?:did|do|does|were|was|are|is|have|has|had|can|could|would|will)\b)|[嗎吗否]\s*[？?]?\s*$|"
                         r"有沒有|有没有|是不是|是否")
 _ASKS_NAME_RE = re.compile(r"(?i:\bnames?\b|\bcalled?\b|\bcall you\b)|名|字|號|号|稱|称|叫")
+# An office given where a name was asked ("叫任城尉": a county's 尉, 令, 丞, a prefecture's 刺史, 太守, 长史 …).
+_POST_AS_NAME_RE = re.compile(r"(?:叫做|叫作|名叫|名为|叫|名|是)(?P<post>[\u4e00-\u9fff]{1,4}?"
+                              r"(?:刺史|长史|太守|参军|主簿|司马|县令|县尉|县丞|尉|令|丞))(?![\u4e00-\u9fff])")
 _KIN_EN = {"father": "father", "mother": "mother", "wife": "wife", "husband": "husband", "son": "son", "sons": "son",
            "daughter": "daughter", "daughters": "daughter", "brother": "brother", "brothers": "brother",
            "sister": "sister", "sisters": "sister", "parents": "parent", "children": "child", "child": "child",
@@ -213,6 +232,9 @@ class ContentSupport:
             others = new_content(sentence, question, self.names, spans)
             if not (others[0] or others[1]):
                 return ClaimFinding(sentence, ", ".join(sorted(new[0] or new[1])[:6]), "own_name")
+            post = _POST_AS_NAME_RE.search(to_simplified(sentence))
+            if post:  # "我的父亲叫任城尉": the sources give his post (尉 of Rencheng), not his name
+                return ClaimFinding(sentence, post.group("post"), "post")
         kin = asked_kin & kin_terms(sentence)
         share = self.best_share(new, passages, kin)
         if share is None and self.reference:  # "我的父親叫馬庫斯" against Plutarch in English: the Chinese biography
@@ -223,5 +245,5 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "asks_several", "is_generic",
+__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "asks_several", "asks_where", "is_generic",
            "kin_terms", "new_content", "speaks_of_passages", "states_quantity", "yes_no"]

@@ -30,6 +30,7 @@ from .claims import (
     ContentSupport,
     asks_for_date,
     asks_for_day,
+    asks_where,
     is_generic,
     speaks_of_passages,
     states_quantity,
@@ -253,6 +254,7 @@ class Verifier:
         checks: list[DateCheck] = []
         evidence = [self._evidence(p.id, p.text) for p in passages]
         gives_date = says_more = False
+        where = question is not None and asks_where(question)
         contents: list = []
         for s in supports:
             dates = self.boundary.dates(s.sentence)
@@ -281,7 +283,9 @@ class Verifier:
                 numbered = spans + [m.span() for m in raw]
                 new = self.content.new_content(question, s.sentence, numbered)
                 contents.append(new)
-                says_more = says_more or bool(dates or all_numbers or raw) or states_quantity(s.sentence) or any(new)
+                # a date answers "when", not "where": "我是在西元前85年出生的" for 你在哪座城市出生？ says nothing new
+                quantity = (bool(dates or all_numbers or raw) or states_quantity(s.sentence)) and not where
+                says_more = says_more or quantity or any(new)
                 finding = ClaimFinding(s.sentence, "", "meta") if speaks_of_passages(s.sentence) else \
                     None if bound else self.content.check(question, s.sentence, numbered, passages, new)
                 if finding:
@@ -423,6 +427,7 @@ def _claim_check(f: ClaimFinding) -> DateCheck:
     note = {"no_date": "the question asks for a date or a number; the answer gives none",
             "no_day": "the question asks for a day; the answer gives none",
             "own_name": "the name given for a relative is the figure's own",
+            "post": "the name given for a relative is an office, not a name",
             "restates": "the answer only repeats the question",
             "meta": "the sentence speaks of the passages, not of the figure's life"}.get(f.reason, "no passage says this")
     return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)

@@ -48,6 +48,19 @@ def test_states_quantity_is_loose(text, expected):
     assert states_quantity(text) is expected
 
 
+@pytest.mark.parametrize("question, several", [
+    ("What did you say when you crossed the Rubicon, and in what year was it?", True),
+    ("你有幾個兒子？他們叫甚麼名字？", True),
+    ("你的生日是幾月幾號？那天你都怎麼過？", False),  # the second part hangs on the first one's answer
+    ("On what day were you born, and what did you do on that day each year?", False),
+    ("When were you born?", False),
+])
+def test_questions_in_several_parts(question, several):
+    from agent.claims import asks_several
+
+    assert asks_several(question) is several
+
+
 def test_yes_no_questions():
     assert yes_no("Did you enjoy it?") and yes_no("你去過長安嗎？") and yes_no("你是不是蜀人？")
     assert not yes_no("Who was your father?") and not yes_no("你父親是誰？")
@@ -141,6 +154,16 @@ def test_an_answer_that_only_repeats_the_question_fails(verifier):
     s = [SentenceSupport("我的父母叫測詩人。", [1], 1.0)]
     assert _claims(verifier.check(s, [p], "你的父母是誰？")) == [("claim", "the answer only repeats the question")]
     assert _claims(verifier.check([SentenceSupport("是的。", [], 0.0)], [p], "你讀過詩書嗎？")) == []
+
+
+def test_a_date_does_not_answer_where(verifier):
+    p = _passage("a", "測詩人生於七〇一年，生於碎葉城。")
+    checks = verifier.check([SentenceSupport("我是在七〇一年出生的。", [1], 1.0)], [p], "你是在哪一座城市出生的？")
+    assert any(c.note == "the answer only repeats the question" for c in checks)
+    placed = verifier.check([SentenceSupport("我生於碎葉城。", [1], 1.0)], [p], "你是在哪一座城市出生的？")
+    assert not [c for c in placed if c.status != "supported"]
+    assert not [c for c in verifier.check([SentenceSupport("我是在七〇一年出生的。", [1], 1.0)], [p], "你是哪一年出生的？")
+                if c.status != "supported"]
 
 
 def test_a_sentence_with_a_bound_date_is_not_checked_again(verifier):

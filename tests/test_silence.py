@@ -143,6 +143,18 @@ def test_a_relative_named_with_the_figures_own_name_fails(verifier):
     assert [c.note for c in checks if c.kind == "claim"] == ["the name given for a relative is the figure's own"]
 
 
+def test_a_relative_named_by_his_office_fails(verifier):
+    """舊唐書 gives Li Bai's father only as 任城尉; "我的父亲叫任城尉" answers a name question with a post."""
+    p = _passage("a", "測詩人的父親為任城尉，因家焉。")
+    checks = verifier.check([SentenceSupport("我的父亲叫任城尉。", [1], 1.0)], [p], "你父亲叫什么名字？")
+    assert [c.note for c in checks if c.kind == "claim"] == ["the name given for a relative is an office, not a name"]
+    named = _passage("b", "測詩人的父親名叫李客，為任城尉。")
+    assert not [c for c in verifier.check([SentenceSupport("我的父亲叫李客。", [1], 1.0)], [named], "你父亲叫什么名字？")
+                if c.status != "supported"]
+    assert not [c for c in verifier.check([SentenceSupport("我的父亲是任城尉。", [1], 1.0)], [p], "你父亲做什么官？")
+                if c.status != "supported"]
+
+
 def test_a_day_question_answered_with_a_year_fails(verifier):
     p = _passage("a", "測詩人生於七〇一年。")
     assert asks_for_day("On what day and month were you born?") and not asks_for_day("When were you born?")
