@@ -219,6 +219,7 @@ class _Evidence:
 # A figure written in digits; ordinals ("20th") and decimals are left out.
 _DIGITS_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[,.]\d|st\b|nd\b|rd\b|th\b)")
 _AGE_UNITS = ("歲", "岁", "年")
+_QUANTITY_KINDS = ("year", "day", "count")  # silences on a date or a number (agent.silence)
 
 
 class Verifier:
@@ -336,21 +337,28 @@ class Verifier:
         items = matching(self._silence([*passages, *(n for n in self.notes if n.id not in seen)]), question, self.names)
         if not items:
             return checks
-        item = items[0]
-        note = f"the sources say they do not give this: {item.text}"[:160]
-        if item.kind in ("year", "day", "count"):
-            checked = {c.sentence for c in checks if c.kind in ("date", "number")}
-            # "the 10th day of the first month" states a day the date extractor does not read as one
-            loose = [DateCheck(sentence=s.sentence, text="", kind="claim", lo=0, hi=0, status="unsupported",
-                               evidence=item.passage_id, note=note)
-                     for s in supports if s.sentence not in checked and states_quantity(s.sentence)]
-            return [replace(c, status="unsupported", where=None, evidence=item.passage_id, note=note)
-                    if c.kind in ("date", "number") else c for c in checks] + loose
-        failed = {c.sentence for c in failing(checks)}
-        extra = [DateCheck(sentence=s.sentence, text=", ".join(sorted(new[0] or new[1])[:6]), kind="claim", lo=0, hi=0,
-                           status="unsupported", evidence=item.passage_id, note=note)
-                 for s, new in zip(supports, contents) if (new[0] or new[1]) and s.sentence not in failed]
-        return checks + extra
+        chosen = [items[0]]
+        # A question that asks for a day or a year also meets the silence on it, when the first silence it meets is
+        # about something else ("do not record his death" and "the exact day of his death" for "the exact date").
+        wanted = ("day",) if asks_for_day(question) else ("year", "count") if asks_for_date(question) else ()
+        if items[0].kind not in _QUANTITY_KINDS:
+            chosen += [i for i in items if i.kind in wanted][:1]
+        for item in chosen:
+            note = f"the sources say they do not give this: {item.text}"[:160]
+            if item.kind in _QUANTITY_KINDS:
+                checked = {c.sentence for c in checks if c.kind in ("date", "number")}
+                # "the 10th day of the first month" states a day the date extractor does not read as one
+                loose = [DateCheck(sentence=s.sentence, text="", kind="claim", lo=0, hi=0, status="unsupported",
+                                   evidence=item.passage_id, note=note)
+                         for s in supports if s.sentence not in checked and states_quantity(s.sentence)]
+                checks = [replace(c, status="unsupported", where=None, evidence=item.passage_id, note=note)
+                          if c.kind in ("date", "number") else c for c in checks] + loose
+                continue
+            failed = {c.sentence for c in failing(checks)}
+            checks = checks + [DateCheck(sentence=s.sentence, text=", ".join(sorted(new[0] or new[1])[:6]), kind="claim",
+                                         lo=0, hi=0, status="unsupported", evidence=item.passage_id, note=note)
+                               for s, new in zip(supports, contents) if (new[0] or new[1]) and s.sentence not in failed]
+        return checks
 
     def _check_date(self, sentence, d: DateMention, claim, stated_ordinals, cited, others, passages, evidence) -> DateCheck:
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
@@ -393,8 +401,27 @@ class Verifier:
             for i in indices:
                 if any(n.value == value for n in evidence[i].numbers) or (ordinal and value in ordinals(evidence[i].text)):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
-        found = digits and self._digits_found(sentence, digits, claim, cited, others, evidence)
+        word = re.match(r"[A-Za-z]+", text)
+        if digits:
+            found = self._digits_found(sentence, digits, claim, cited, others, evidence)
+        else:
+            found = word and self._word_found(word.group(0), claim, cited, others, evidence)
         return replace(base, status="supported", where=found[0], evidence=passages[found[1]].id) if found else base
+
+    @staticmethod
+    def _word_found(word: str, claim, cited, others, evidence):
+        """Where a number written as a word ("eight poets") stands as the same word in a passage sentence about the
+        same thing ("the Eight Immortals of the Wine Cup"), though what it counts is not a unit the extractor
+        knows; as (where, passage index)."""
+        pattern = re.compile(rf"(?i)\b{re.escape(word)}\b")
+        for where, indices in (("cited", cited), ("retrieved", others)):
+            for i in indices:
+                text = evidence[i].text
+                for hit in pattern.finditer(text):
+                    ctx = text[max(0, hit.start() - DATE_CONTEXT_CHARS * 3):hit.end() + DATE_CONTEXT_CHARS * 3]
+                    if bound_share(claim, passage_tokens(canonical_events(ctx))) >= DATE_CONTEXT_SHARE:
+                        return where, i
+        return None
 
     def _digits_found(self, sentence, m: re.Match[str], claim, cited, others, evidence):
         """Where the digits of ``m`` stand in a passage near what the sentence says, as (where, passage index).

@@ -117,8 +117,12 @@ def _birth_word(m: re.Match[str]) -> str:
     return {"birthplace": "born place", "birthday": "born day", "生日": "生 日期"}.get(word, "生 地點")
 
 
+# Words that say something happened, not what ("the questioning took place within those years").
+_LIGHT_WORDS = re.compile(r"(?i)\btakes?\s+place\b|\btaken\s+place\b|\bhappen(?:ed|s)?\b|\boccur(?:red|s)?\b|\bwithin\b")
+
+
 def _topic(text: str, names: frozenset[str]) -> Tokens:
-    text = _normal(text)
+    text = _LIGHT_WORDS.sub(" ", _normal(text))
     for _, rx in _KINDS_ITEM:
         text = rx.sub(" ", text)
     words, chars = content_terms(_SOURCE_WORDS.sub(" ", text), exclude=names)
@@ -163,9 +167,16 @@ def silence_items(passage_id: str, text: str, names: frozenset[str], years) -> l
                         mine = part[colon.end():]
                     scope = mine if any(_topic(mine, names)) else part
             clauses = [c for c in _CLAUSE_RE.split(scope) if c and c.strip()]
-            # "兩部唐史都沒有寫他的生年；CBDB記他生於西元689年": a year given right after the silence qualifies it.
-            has_year = years(sentence) or (n + 1 < len(sentences) and years(sentences[n + 1]))
-            previous: Tokens = (set(), set())
+            # "兩部唐史都沒有寫他的生年；CBDB記他生於西元689年": a year given right after the silence qualifies it;
+            # years before it ("Shenzong reigned from 1067 to 1085 …, but the biography does not say in which year")
+            # are what the silence leaves open.
+            after = sentence[sentence.find(part) + verb.start():]
+            has_year = years(after) or (n + 1 < len(sentences) and years(sentences[n + 1]))
+            # "the questioning took place within those years, but the biography does not say in which year": the topic
+            # is the nearest clause before the silence that has one
+            before = [c for c in _CLAUSE_RE.split(part[:verb.start()]) if c and c.strip()]
+            previous: Tokens = next((t for t in (_topic(c, names) for c in reversed(before)) if t[0] or t[1]),
+                                    (set(), set())) if en else (set(), set())
             for clause, kind in zip(clauses, _kinds(clauses, bool(zh))):
                 topic = _topic(clause, names)
                 if not (topic[0] or topic[1]):

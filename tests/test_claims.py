@@ -197,6 +197,14 @@ def test_a_bare_figure_must_stand_in_a_passage_sentence_about_the_same_thing(ver
     assert (bad.kind, bad.status) == ("number", "unsupported") and good.status == "supported"
 
 
+def test_a_number_word_stands_as_the_same_word_in_a_passage_about_the_same_thing(verifier):
+    p = _passage("a", "Test Poet drank with He Zhizhang and others; they were called the Eight Immortals of the Wine Cup. "
+                      "He wrote letters home.", "en")
+    [good] = verifier.check([SentenceSupport("We were the Eight Immortals of the Wine Cup, eight poets.", [1], 1.0)], [p])
+    [bad] = verifier.check([SentenceSupport("I had eight sons by my first wife.", [1], 1.0)], [p])
+    assert good.status == "supported" and bad.status == "unsupported"
+
+
 def test_an_ordinal_in_digits_matches_one_in_chinese_numerals(verifier):
     p = _passage("a", "史家說他死於第五十六年。")
     [check] = verifier.check([SentenceSupport("我死於我的第56年。", [1], 1.0)], [p])

@@ -53,6 +53,15 @@ def test_a_clause_without_a_topic_takes_the_one_before():
     assert last.kind == "year" and "死" in last.topic[1]
 
 
+def test_an_english_silence_after_its_topic_takes_the_clause_before_and_the_years_before_do_not_qualify_it():
+    [item] = _items("The emperor reigned from 1067 to 1085, so the questioning took place within those years, but the "
+                    "biography does not say in which year.")
+    assert item.kind == "year" and item.topic == ({"question"}, set()) and not item.sentence_has_year
+    [qualified] = _items("Neither history states the year of the poet's birth; the database gives 701.")
+    assert qualified.sentence_has_year
+    assert matching([item], "When did the emperor question you about the medicine?", NAMES) == [item]
+
+
 def test_one_book_silent_is_not_the_sources_silent():
     assert _items("《舊唐書》完全沒有提到尋陽下獄的事。") == []
     assert _items("The Old Book of Tang gives no date for the exile.") == []
