@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .answer import Passage
 from .citations import Tokens, lexical_share, passage_tokens
 from .dates.numerals import _EN_ORDINALS, _EN_SCALES, _EN_TENS, _EN_UNITS
-from .textutil import _stem, content_terms, is_cjk, split_sentences, to_simplified
+from .textutil import _stem, canonical_events, content_terms, is_cjk, split_sentences, to_simplified
 
 # The share of a sentence's new content that must stand in one passage window.
 NEW_CONTENT_SHARE = 0.5
@@ -171,8 +171,8 @@ def new_content(sentence: str, question: str, names: frozenset[str], spans: list
     chars = list(sentence)
     for a, b in spans:
         chars[a:b] = " " * (b - a)
-    words, cjk = content_terms("".join(chars), exclude=names)
-    q_words, q_chars = content_terms(question)
+    words, cjk = content_terms(canonical_events("".join(chars)), exclude=names)
+    q_words, q_chars = content_terms(canonical_events(question))
     words = {w for w in words - q_words if not is_generic(w) and not (is_cjk(w) and any(c in q_chars for c in w))}
     cjk = {c for c in cjk - q_chars if c not in GENERIC_ZH}
     return words, cjk
@@ -198,7 +198,7 @@ class ContentSupport:
             spans = [s + (sentences[i + 1] if pairs and i + 1 < len(sentences) else "") for i, s in enumerate(sentences)]
             has_cjk = any(is_cjk(c) for c in text)
             has_latin = bool(re.search(r"[A-Za-z]{2}", text))
-            self._cache[key] = ([passage_tokens(s) for s in spans], has_cjk, has_latin)
+            self._cache[key] = ([passage_tokens(canonical_events(s)) for s in spans], has_cjk, has_latin)
         return self._cache[key]
 
     def best_share(self, new: Tokens, passages: list[Passage], kin: set[str] = frozenset()) -> float | None:

@@ -54,6 +54,8 @@ LOCAL_CONTEXT_SHARE = 0.5
 MIN_LOCAL_TERMS = 3
 # Around a date in a long passage sentence (classical Chinese runs on for clauses), this many characters.
 DATE_CONTEXT_CHARS = 40
+# A passage sentence up to this long that holds one date is about that date as a whole.
+SINGLE_DATE_CHARS = 320
 
 _INSTRUCTION_RE = re.compile(
     r"ignore (?:all |any |your |the |previous |above |prior )*(?:instructions|rules|sources|prompt)|"
@@ -82,13 +84,17 @@ def strip_instructions(passage: Passage) -> Passage:
     return replace(passage, text=joiner.join(s.strip() for s in kept))
 
 
-def date_context(text: str, mention: DateMention, *, window: bool = True) -> str:
+def date_context(text: str, mention: DateMention, *, window: bool = True, others: Sequence[DateMention] = ()) -> str:
     """The passage sentence holding ``mention``; in a long sentence, the characters around it (unless not
-    ``window``)."""
+    ``window``), except where no other date of ``others`` stands in a sentence of at most ``SINGLE_DATE_CHARS``:
+    then all of that sentence is about its one date ("when his consulship ended he set out for his province, that
+    is in 58 BC")."""
     start = max(text.rfind(p, 0, mention.start) for p in "。！？；.!?\n") + 1
     ends = [i for i in (text.find(p, mention.end) for p in "。！？；.!?\n") if i >= 0]
     end = min(ends) + 1 if ends else len(text)
-    if window and end - start > 2 * DATE_CONTEXT_CHARS + len(mention.text):
+    alone = bool(others) and end - start <= SINGLE_DATE_CHARS and not any(
+        start <= o.start < end and (o.start, o.end) != (mention.start, mention.end) for o in others)
+    if window and not alone and end - start > 2 * DATE_CONTEXT_CHARS + len(mention.text):
         start = max(start, mention.start - DATE_CONTEXT_CHARS)
         end = min(end, mention.end + DATE_CONTEXT_CHARS)
     return text[start:end]
@@ -242,8 +248,9 @@ class Verifier:
     def _evidence(self, key: str, text: str) -> _Evidence:
         if key not in self._cache:
             dates = []
-            for d in self.boundary.dates(text):
-                ctx = date_context(text, d)
+            mentions = self.boundary.dates(text)
+            for d in mentions:
+                ctx = date_context(text, d, others=mentions)
                 dates.append((d, passage_tokens(canonical_events(ctx)), ctx, date_context(text, d, window=False)))
             self._cache[key] = _Evidence(dates, extract_numbers(text), passage_tokens(canonical_events(text)), text)
         return self._cache[key]

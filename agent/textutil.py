@@ -118,7 +118,7 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 2 else word
 
 
-# Words for dying, being born and marrying, written one way for matching an event (卒 and 去世, "died" and
+# Words for dying, being born, marrying and setting out, written one way for matching an event (卒 and 去世, "died" and
 # "passed away" name the same event).
 _EVENT_WORDS = [
     (re.compile(r"過世|过世|去世|逝世|病逝|病卒|辭世|辞世|亡故|身故|[卒歿殁薨死]"), "死"),
@@ -127,11 +127,16 @@ _EVENT_WORDS = [
     (re.compile(r"(?i)\b(?:birth|born)\b"), "born"),
     (re.compile(r"結婚|结婚|成婚|成親|成亲|婚禮|婚礼|[娶嫁]"), "婚"),
     (re.compile(r"(?i)\b(?:marry|married|marries|marrying|marriage|wedding|wed|wedded)\b"), "marry"),
+    # Setting out for a place: "left Rome", "set out for his province", "departed for Gaul" (not "left a son").
+    (re.compile(r"\b(?:[Ss]et(?:ting)?\s+(?:out|off|forth)|[Dd]epart(?:ed|s|ing|ure)?|"
+                r"(?:[Ll]eft|[Ll]eav(?:e|es|ing))(?=\s+(?:for\b|[A-Z]|the\s+(?:city|capital|court)\b|home\b)))\b"),
+     "depart"),
 ]
 
 
 def canonical_events(text: str) -> str:
-    """``text`` with the words for dying, being born and marrying written one way (卒 → 死, "passed away" → die)."""
+    """``text`` with the words for dying, being born, marrying and setting out written one way (卒 → 死,
+    "passed away" → die, "set out for" → depart)."""
     for pattern, word in _EVENT_WORDS:
         text = pattern.sub(word, text)
     return text

@@ -15,6 +15,7 @@ from agent.dates import extract_dates
 from agent.figures import get_figure
 from agent.guard import hedge, month_days, same_month_day
 from agent.prompts import HEDGE, HEDGE_CLAIM
+from agent.textutil import canonical_events
 
 from .fakes import ScriptedChatModel
 from .test_guard import _passage
@@ -240,6 +241,30 @@ def test_a_long_answer_sentence_binds_its_date_by_what_it_says_around_it(verifie
              "medicine, money and letters from the family estate in the hills.")
     [check] = verifier.check([SentenceSupport(other, [1], 1.0)], [p])
     assert check.status != "supported"
+
+
+def test_a_passage_sentence_with_one_date_is_about_that_date_as_a_whole(verifier):
+    """What a sentence says far before its only date is still what the date dates; in a sentence with two dates,
+    each keeps the words near it."""
+    p = _passage("a", "A grant gave Test Poet the southern province with its hills and rivers, and when his office "
+                      "ended in the capital he set out for that province, in the year 760.", "en")
+    sentence = SentenceSupport("I left for the southern province in 760.", [1], 1.0)
+    [check] = verifier.check([sentence], [p], "In what year did you leave for the southern province?")
+    assert check.status == "supported"
+    grant = SentenceSupport("I was granted hills and rivers in 760.", [1], 1.0)
+    assert verifier.check([grant], [p])[0].status == "supported"
+    two = _passage("b", "A grant gave Test Poet the southern province with its hills and rivers, and in 755 his "
+                        "brother fell ill on the long road, and he set out for that province, in the year 760.", "en")
+    assert verifier.check([grant], [two])[0].status != "supported"
+
+
+def test_leaving_and_setting_out_name_the_same_event(verifier):
+    """The answer's "left Rome" is the passage's "set out for his province": content the passage holds."""
+    p = _passage("a", "When his office ended Test Poet set out from the capital for his province in Shu.", "en")
+    checks = verifier.check([SentenceSupport("I left the capital for my province in Shu.", [1], 1.0)], [p],
+                            "Where did you go when your office ended?")
+    assert _claims(checks) == []
+    assert canonical_events("he left a son") == "he left a son"
 
 
 def test_a_consular_year_is_a_date_not_the_event_it_dates(tmp_path):
