@@ -5,7 +5,8 @@ to talk to the figure at a point of its life. Three things are checked, all by c
 
 * a question about what came later: it states a date after the cutoff, names a person, event or thing
   whose year lies after it (``agent/data/later.toml`` for the world, ``later_names`` in figure.toml for
-  the figure), or asks outright about the time after the figure's death;
+  the figure, and whoever the figure's own notes say acted after its death: "Poplicola was already dead
+  when Coriolanus threatened Rome"), or asks outright about the time after the figure's death;
 * a question about a time before the figure was born (``not_present`` unless the sources speak of it);
 * passages that describe events after the cutoff: a passage's dates are the dates it states, or, when
   it states none, the earliest date of the nearest dated passage before it in the same document (the
@@ -71,14 +72,37 @@ def _mentions(folded_text: str, name: str) -> bool:
     return bool(_name_pattern(name).search(folded_text))
 
 
+# "…that Poplicola was already dead when Coriolanus threatened Rome": the name that follows is of a later time.
+_DEAD_WHEN_RE = re.compile(r"\b(?:was|had\s+been)\s+(?:already\s+|long\s+)?dead\s+(?:when|by\s+the\s+time|before)\s+"
+                           r"(?:the\s+)?(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
+
+
+def names_after_death(figure: Figure, texts: list[str]) -> tuple[str, ...]:
+    """The names ``texts`` place after the figure's death: the subject of "<figure> was already dead when <name>
+    ..." (the figure named, or "he"/"she", just before)."""
+    own = {fold(n) for n in (*figure.names.values(), *figure.aliases)}
+    found: list[str] = []
+    for text in texts:
+        for m in _DEAD_WHEN_RE.finditer(text):
+            before = fold(text[max(0, m.start() - 60):m.start()]).rstrip()
+            if not (any(before.endswith(n) for n in own) or re.search(r"\b(?:he|she)$", before)):
+                continue
+            if fold(m.group("name")) not in own:
+                found.append(m.group("name"))
+    return tuple(dict.fromkeys(found))
+
+
 _BARE_NUMBER_RE = re.compile(r"(?<![\d.,:/-])\d{3,4}(?![\d.,:/]\d)")
 
 
 class KnowledgeBoundary:
     """What ``figure`` can know when its knowledge ends in ``cutoff`` (death by default)."""
 
-    def __init__(self, figure: Figure, as_of: int | None = None, items: tuple[LaterItem, ...] | None = None) -> None:
+    def __init__(self, figure: Figure, as_of: int | None = None, items: tuple[LaterItem, ...] | None = None,
+                 later_names: tuple[str, ...] = ()) -> None:
+        """``later_names``: names after the figure's time beyond figure.toml's (``names_after_death``)."""
         self.figure = figure
+        self.later_names = (*figure.later_names, *later_names)
         self.born = figure.born.year
         self.cutoff = as_of if as_of is not None else figure.cutoff
         self.as_of = as_of
@@ -100,7 +124,7 @@ class KnowledgeBoundary:
         m = _AFTER_DEATH_RE.search(question)
         if m and self.as_of is None:
             return Finding(AFTER_MY_TIME, m.group(0))
-        for name in self.figure.later_names:
+        for name in self.later_names:
             if _mentions(folded, name):
                 return Finding(AFTER_MY_TIME, name)
         if self.cutoff is not None:

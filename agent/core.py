@@ -12,7 +12,7 @@ import numpy as np
 
 from . import prompts
 from .answer import Answer, DateCheck, ModelInfo, Passage, Timings
-from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates
+from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates, names_after_death
 from .citations import attach_citations, split_answer
 from .claims import asks_several
 from .config import Settings, load_settings
@@ -57,6 +57,7 @@ class Agent:
         self._positions: dict[str, int] | None = None
         self._dating: dict[int | None, PassageDates] = {}
         self._reference: list[Passage] | None = None
+        self._after_death: tuple[str, ...] | None = None
         self._verifiers: dict[int | None, Verifier] = {}
         self._progress = progress
 
@@ -113,7 +114,7 @@ class Agent:
         llm = self.llm  # resolves (and on first use assembles) the model file; the weights load later
         gs = self.settings.guard
         guarded = gs.enabled if guard is None else guard
-        boundary = self.boundary(gs.as_of if as_of is None else as_of)
+        boundary = self.boundary(gs.as_of if as_of is None else as_of, notes=guarded)
         start = time.perf_counter()
         lang = prompts.language_key(detect_language(question))
         answer = Answer(figure=self.figure.id, question=question, text="", language=lang)
@@ -221,8 +222,9 @@ class Agent:
                                         joiner=joiner, claim_hedge_text=prompts.HEDGE_CLAIM[lang])
         return text, citations, earlier + checks
 
-    def boundary(self, as_of: int | None = None) -> KnowledgeBoundary:
-        """What the figure can know, up to its cutoff or up to ``as_of``."""
+    def boundary(self, as_of: int | None = None, *, notes: bool = False) -> KnowledgeBoundary:
+        """What the figure can know, up to its cutoff or up to ``as_of``; with ``notes``, also the names its own
+        biographies and notes place after its death (this loads the index)."""
         fig = self.figure
         if as_of is not None:
             end = fig.died.year if fig.died.year is not None else fig.cutoff
@@ -231,7 +233,9 @@ class Agent:
             if fig.born.year is not None and as_of < fig.born.year:
                 raise InputError(f"--as-of {as_of} is before {fig.name('en')}'s birth ({fig.born.year})",
                                  hint=f"pick a year from {fig.born.year}")
-        return KnowledgeBoundary(fig, as_of)
+        if notes and self._after_death is None:
+            self._after_death = names_after_death(fig, [p.text for p in self.reference_passages()])
+        return KnowledgeBoundary(fig, as_of, later_names=self._after_death if notes else ())
 
     def reference_passages(self) -> list[Passage]:
         """The figure's secondary and team-written passages: its biographies and notes, in each language."""

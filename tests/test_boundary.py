@@ -6,7 +6,7 @@ import glob
 
 import pytest
 
-from agent.boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates, world_items
+from agent.boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates, names_after_death, world_items
 from agent.chunking import Chunk
 from agent.config import load_settings
 from agent.errors import CorpusError
@@ -130,3 +130,19 @@ def test_later_names_must_be_a_list_of_names(settings):
     toml.write_text(toml.read_text(encoding="utf-8").replace("[names]", "later_names = \"蘇軾\"\n\n[names]"), encoding="utf-8")
     with pytest.raises(CorpusError, match="later_names must be a list"):
         get_figure(settings, "test-poet")
+
+
+def test_names_the_notes_place_after_the_death(settings):
+    """"<figure> was already dead when <name> ..." puts <name> after the figure's time; the sentence must be
+    about the figure (its name, or he/she, just before), and only the subject of the clause counts."""
+    fig = get_figure(settings, "test-poet")
+    texts = ["The Life of Du Mu says that Test Poet was already dead when Du Mu reached the capital.",
+             "His friend was already dead when Wang Wei came home.",  # about the friend
+             "He had been dead by the time the Huichang Persecution began.",
+             "Poet T was already dead when Test Poet returned."]  # his own name is not later
+    assert names_after_death(fig, texts) == ("Du Mu", "Huichang Persecution")
+    boundary = KnowledgeBoundary(fig, later_names=names_after_death(fig, texts))
+    finding = boundary.check_question("What did you think of Du Mu's poems?")
+    assert finding is not None and (finding.reason, finding.evidence) == (AFTER_MY_TIME, "Du Mu")
+    assert KnowledgeBoundary(fig).check_question("What did you think of Du Mu's poems?") is None
+    assert boundary.check_question("What did you think of Wang Wei's poems?") is None

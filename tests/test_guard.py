@@ -299,6 +299,15 @@ def test_question_about_a_later_person_is_after_my_time_without_the_model(settin
     assert "苏轼" in agent.ask("你如何评价苏轼的词？").text
 
 
+def test_a_name_the_figure_s_own_notes_place_after_its_death_is_after_my_time(settings, embedder, corpora):
+    bio = corpora / "test-poet" / "sources" / "bio-en.md"
+    bio.write_text(bio.read_text(encoding="utf-8") + "\nThe poet Du Mu's notes say that the test poet was buried "
+                   "before Du Mu was born, and that he was already dead when Du Mu reached Chang'an.\n", encoding="utf-8")
+    llm = ScriptedChatModel([])
+    ans = _agent(settings, embedder, llm).ask("What did you think of Du Mu's poems?")
+    assert ans.abstained and ans.abstain_reason == "after_my_time" and "Du Mu" in ans.text and llm.calls == []
+
+
 def test_no_guard_has_no_knowledge_boundary(settings, embedder):
     llm = ScriptedChatModel(["蘇軾的詞豪放。"])
     ans = _agent(settings, embedder, llm).ask("你如何评价苏轼的词？", guard=False)
