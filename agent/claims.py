@@ -12,7 +12,8 @@ compared with (a Chinese sentence, English-only passages) is judged against the 
 A question that asks for a year, a date or a number ("in what year", 幾歲, "how many") is answered only by an
 answer that states one; otherwise every sentence fails with ``no_date``, and the guard abstains. A sentence
 about the passages rather than the figure's life ("the one described in the passage", 本文不作判定) fails
-with ``meta``.
+with ``meta``. A question asking when the figure was born or died is answered only by a dated sentence that
+speaks of the birth or the death; a date of anything else fails with ``other_event``.
 """
 
 from __future__ import annotations
@@ -66,6 +67,34 @@ _ASKS_WHERE_RE = re.compile(r"(?i)\bwhere\b|\bin\s+(?:which|what)\s+(?:city|town
 def asks_where(question: str) -> bool:
     """True when the question asks for a place ("where", 哪座城市, 何處): a date does not answer it."""
     return bool(_ASKS_WHERE_RE.search(question))
+
+
+_ASKS_WHEN_RE = re.compile(r"(?i)^\s*when\b|[,;:]\s*when\b|\b(?:what|which)\s+year\b|\bin\s+what\s+year\b|"
+                           r"哪一年|哪年|何年|何時|何时|什麼時候|什么时候|甚麼時候|[幾几]時|[幾几]时")
+_LIFE_EVENT_QUESTION = {
+    "birth": re.compile(r"(?i)\bborn\b|\bbirth\b|出生|出世|誕生|诞生|生[於于]|生年|哪[一]?年生|何年生|[幾几]時生|什[麼么]時候生"),
+    "death": re.compile(r"(?i)\b(?:die|died|death|pass(?:ed)?\s+away)\b|去世|過世|过世|逝世|辭世|辞世|離世|离世|卒|死|享年"),
+}
+_LIFE_EVENT_ANSWER = {
+    "birth": re.compile(r"(?i)\bborn\b|\bbirth|\bcame\s+into\s+the\s+world\b|生|誕|诞|出世"),
+    "death": re.compile(r"(?i)\b(?:die[ds]?|death|dead|dying|passed\s+away|killed|murdered|assassinated|slain|perished|"
+                        r"stabbed|fell|lived\s+(?:until|to|till)|end\s+of\s+my\s+life|last\s+breath)\b|"
+                        r"卒|死|逝|去世|過世|过世|辭世|辞世|離世|离世|亡|薨|殁|歿|終|终|享年|崩|遇害|遇刺|被殺|被杀"),
+}
+
+
+def asked_life_event(question: str) -> set[str]:
+    """Which of the figure's birth and death a date question asks about ("When were you born?", 你是哪一年去世的？);
+    empty for any other question."""
+    if not _ASKS_WHEN_RE.search(question):  # "How old were you when you died?" is answered by an age alone
+        return set()
+    return {event for event, rx in _LIFE_EVENT_QUESTION.items() if rx.search(question)}
+
+
+def speaks_of_life_event(sentence: str, events: set[str]) -> bool:
+    """True when the sentence speaks of one of ``events`` (birth, death): "清寧三年，出為武定軍節度使" dates an
+    office, and does not answer 你是哪一年去世的？"""
+    return any(_LIFE_EVENT_ANSWER[e].search(sentence) for e in events)
 
 
 def asks_for_date(question: str) -> bool:
@@ -245,5 +274,5 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asks_for_date", "asks_for_day", "asks_several", "asks_where", "is_generic",
-           "kin_terms", "new_content", "speaks_of_passages", "states_quantity", "yes_no"]
+__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asked_life_event", "asks_for_date", "asks_for_day", "asks_several", "asks_where", "is_generic",
+           "kin_terms", "new_content", "speaks_of_life_event", "speaks_of_passages", "states_quantity", "yes_no"]

@@ -14,7 +14,7 @@ from . import prompts
 from .answer import Answer, DateCheck, ModelInfo, Passage, Timings
 from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates, names_after_death
 from .citations import attach_citations, split_answer
-from .claims import asks_several
+from .claims import asks_for_date, asks_several
 from .config import Settings, load_settings
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
@@ -177,7 +177,11 @@ class Agent:
             if citations and all(says_silent(s) for s, _ in split_answer(text)):
                 citations = []  # asked again, the model said only that the sources are silent
             if not citations:  # every sentence failed its checks; the draft's dates are not repeated
-                after = any(c.status == "contradicted" and c.note.startswith("after") for c in checks)
+                # A draft that spoke of a time after the figure's own marks the question as about later times,
+                # unless the question asked for the date: "I was born in 1444" is a wrong answer, not the asker's
+                # question reaching past the death.
+                after = not asks_for_date(question) and any(
+                    c.status == "contradicted" and c.note.startswith("after") for c in checks)
                 return finish(reason=AFTER_MY_TIME if after else NOT_IN_SOURCES)
         answer.citations = citations
         return finish(text)

@@ -28,10 +28,13 @@ from .claims import (
     GENERIC_ZH,
     ClaimFinding,
     ContentSupport,
+    asked_life_event,
     asks_for_date,
     asks_for_day,
+    asks_several,
     asks_where,
     is_generic,
+    speaks_of_life_event,
     speaks_of_passages,
     states_quantity,
     yes_no,
@@ -263,6 +266,8 @@ class Verifier:
         evidence = [self._evidence(p.id, p.text) for p in passages]
         gives_date = says_more = False
         where = question is not None and asks_where(question)
+        life_events = asked_life_event(question) if question is not None and not asks_several(question) else set()
+        dated: list[str] = []  # the sentences that state a date
         contents: list = []
         for s in supports:
             dates = self.boundary.dates(s.sentence)
@@ -272,6 +277,8 @@ class Verifier:
             spans = taken + [(n.start, n.end) for n in all_numbers]
             raw = [m for m in _DIGITS_RE.finditer(s.sentence) if not any(a < m.end() and m.start() < b for a, b in spans)]
             gives_date = gives_date or bool(dates or all_numbers or raw) or states_quantity(s.sentence)
+            if dates:
+                dated.append(s.sentence)
             terms = content_terms(s.sentence)
             claim = claim_terms(s.sentence, dates, self.names)
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
@@ -301,6 +308,9 @@ class Verifier:
         if question is not None and supports:
             if not gives_date and asks_for_date(question):
                 checks.extend(_claim_check(ClaimFinding(s.sentence, "", "no_date")) for s in supports)
+            elif dated and life_events and not any(speaks_of_life_event(s, life_events) for s in dated):
+                # 你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a true date of something else
+                checks.extend(_claim_check(ClaimFinding(s, "", "other_event")) for s in dated)
             elif asks_for_day(question) and not any(month_days(s.sentence) for s in supports):
                 checks.extend(_claim_check(ClaimFinding(s.sentence, "", "no_day")) for s in supports)
             elif not says_more and not yes_no(question):
@@ -462,6 +472,7 @@ def _claim_check(f: ClaimFinding) -> DateCheck:
             "no_day": "the question asks for a day; the answer gives none",
             "own_name": "the name given for a relative is the figure's own",
             "post": "the name given for a relative is an office, not a name",
+            "other_event": "the question asks when the figure was born or died; the answer dates something else",
             "restates": "the answer only repeats the question",
             "meta": "the sentence speaks of the passages, not of the figure's life"}.get(f.reason, "no passage says this")
     return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)

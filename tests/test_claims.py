@@ -258,6 +258,29 @@ def test_a_passage_sentence_with_one_date_is_about_that_date_as_a_whole(verifier
     assert verifier.check([grant], [two])[0].status != "supported"
 
 
+def test_a_birth_or_death_question_is_not_answered_by_the_date_of_something_else(verifier):
+    """你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a date the passage holds, of another event."""
+    p = _passage("a", "天寶元年，測詩人入長安。寶應元年，卒。")
+    question = "你是哪一年去世的？"
+    checks = verifier.check([SentenceSupport("天寶元年，我入長安。", [1], 1.0)], [p], question)
+    assert [c.status for c in checks if c.kind == "date"] == ["supported"]
+    assert ("claim", "the question asks when the figure was born or died; the answer dates something else") in _claims(checks)
+    assert _claims(verifier.check([SentenceSupport("我卒於寶應元年。", [1], 1.0)], [p], question)) == []
+    en = _passage("b", "Test Poet went to the capital in 742 and died in 762.", "en")
+    assert _claims(verifier.check([SentenceSupport("I passed away in 762.", [1], 1.0)], [en], "When did you die?")) == []
+    assert _claims(verifier.check([SentenceSupport("I went to the capital in 742.", [1], 1.0)], [en], "When did you die?"))
+
+
+@pytest.mark.parametrize("question, events", [
+    ("你是哪一年去世的？", {"death"}), ("When were you born?", {"birth"}), ("你哪年出生的？", {"birth"}),
+    ("In which year did you die?", {"death"}), ("How old were you when you died?", set()),  # an age answers it
+    ("When did you become consul?", set()), ("Where were you born?", set()),
+])
+def test_questions_asking_when_the_figure_was_born_or_died(question, events):
+    from agent.claims import asked_life_event
+    assert asked_life_event(question) == events
+
+
 def test_leaving_and_setting_out_name_the_same_event(verifier):
     """The answer's "left Rome" is the passage's "set out for his province": content the passage holds."""
     p = _passage("a", "When his office ended Test Poet set out from the capital for his province in Shu.", "en")

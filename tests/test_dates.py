@@ -262,6 +262,17 @@ def test_years(text, mention, year):
     assert (m.text, m.lo, m.hi, m.approx) == (mention, year, year, False)
 
 
+@pytest.mark.parametrize("text", ["我是12年出生的。", "我于12年去世。", "我出生於12年。", "我是五〇年代……不，我是12年生的。"])
+def test_two_digits_before_nian_that_date_a_birth_or_death_are_a_year(text):
+    m = one(text)
+    assert (m.text, m.lo, m.kind) == ("12年", 12, "year")
+
+
+@pytest.mark.parametrize("text", ["在位12年死", "他做了12年官。", "我于12年中了进士。", "享年62年卒", "12年後去世"])
+def test_two_digits_before_nian_otherwise_count_years(text):
+    assert extract_dates(text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -284,8 +284,15 @@ def test_no_guard_keeps_the_invented_date(settings, embedder):
 
 def test_every_failing_sentence_hedged_away_is_an_abstention(settings, embedder):
     llm = ScriptedChatModel(["我在780年又回到長安。[1]"] * 2)
-    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    ans = _agent(settings, embedder, llm).ask("你後來又去了長安嗎？")
     assert ans.abstained and ans.abstain_reason == "after_my_time" and ans.citations == []
+
+
+def test_a_date_question_answered_after_the_death_is_not_in_the_sources(settings, embedder):
+    # "When did you go to Chang'an?" answered with 780 is a wrong answer, not a question about later times
+    llm = ScriptedChatModel(["我在780年又回到長安。[1]"] * 2)
+    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    assert ans.abstained and ans.abstain_reason == "not_in_sources" and "780" not in ans.text
 
 
 def test_question_about_a_later_person_is_after_my_time_without_the_model(settings, embedder):

@@ -51,8 +51,25 @@ _ZH_SEXAGENARY_RE = re.compile(rf"(?P<gz>{_GZ})(?P<suf>之岁|年|岁)?(?![日�
 _ZH_SEXAGENARY_HEAD_RE = re.compile(r"(?:岁在|岁次|太岁在)$")
 
 
-def _chinese_year_value(num: str, pre: str | None, month: bool) -> int | None:
-    """The year of a number before 年 when it is a year (see the module docstring), else None."""
+# A birth or death right after "N年" makes N a year, however small: "我是12年出生的" is born in the year 12, not
+# twelve years of something (a figure asked its birth year answers with an age it read as a year).
+# Only where the number is what the birth or death is dated by: "在位12年死" reigned twelve years.
+_BIRTH_DEATH = r"(?:出生|去世|逝世|过世|辞世|离世|病逝|生|卒|死)"
+_BIRTH_DEATH_AFTER_RE = re.compile(rf"\s*{_BIRTH_DEATH}")
+_DATED_BEFORE_RE = re.compile(r"(?:是|[于於在])\s*$")
+_BIRTH_DEATH_BEFORE_RE = re.compile(rf"{_BIRTH_DEATH}\s*[于於在]\s*$")
+
+
+def _birth_death_year(t: str, start: int, end: int) -> bool:
+    """True when the number before 年 at ``start``..``end`` dates a birth or a death: 我是12年出生的, 我于12年去世,
+    我出生于12年."""
+    head = t[max(0, start - 6):start]
+    return bool((_DATED_BEFORE_RE.search(head) and _BIRTH_DEATH_AFTER_RE.match(t, end)) or _BIRTH_DEATH_BEFORE_RE.search(head))
+
+
+def _chinese_year_value(num: str, pre: str | None, month: bool, event: bool = False) -> int | None:
+    """The year of a number before 年 when it is a year (see the module docstring), else None; ``event`` when a
+    birth or death follows the 年, which makes two Arabic digits a year too."""
     try:
         value = chinese_numeral(num)
     except ValueError:
@@ -61,7 +78,7 @@ def _chinese_year_value(num: str, pre: str | None, month: bool) -> int | None:
         return None
     bc = pre in ("公元前", "西元前", "前")
     if num.isdecimal():
-        if pre == "前" or pre in ("公元前", "西元前", "公元", "西元") or len(num) >= 3 or month:
+        if pre == "前" or pre in ("公元前", "西元前", "公元", "西元") or len(num) >= 3 or month or event:
             if len(num) >= 3 and num[0] == "0":
                 return None
             return -value if bc else value
@@ -80,7 +97,8 @@ def _chinese_years(t: str) -> Iterator[_Cand]:
     for m in _ZH_YEAR_RE.finditer(t):
         head = _head(_ZH_YEAR_HEAD_RE, t, m.start(), 8)
         pre, circa = (head.group("pre"), head.group("circa")) if head else (None, None)
-        value = _chinese_year_value(m.group("num"), pre, bool(m.group("md")))
+        event = not m.group("md") and m.group("num").isdecimal() and _birth_death_year(t, m.start(), m.end())
+        value = _chinese_year_value(m.group("num"), pre, bool(m.group("md")), event)
         if value is None or not _year_ok(value):
             continue
         start = head.start("pre") if pre else m.start()
