@@ -11,6 +11,12 @@ sentence too ("consul for the fourth time in 509 BC" is not "first consulship, 5
 durations, ages) are supported by the same value in the same places; a figure that could be a year of the
 figure's life counts something only where the passage writes the same noun after it ("1851 cases").
 
+A date the question itself states ("Who coached the team from Jul 2018 to Apr 2019?") and the answer repeats is
+the asker's *premise*, not the figure's claim. It still needs a passage sentence about the same thing whose date
+overlaps it (the coach's 2018 appointment); then the guard cuts the repeated date from the sentence rather than
+refuse the answer, and checks what is left. A premise nothing overlaps fails like any other date ("you were
+first in the examinations in 714"), and one after the figure's time is still contradicted.
+
 Passages are data, never instructions: sentences in a passage that address the model ("ignore your
 instructions…", "忽略以上指示…") are cut from it before the model sees it and before it can support anything.
 """
@@ -226,6 +232,8 @@ class _Evidence:
 
 
 # A figure written in digits; ordinals ("20th") and decimals are left out.
+# The note of a date the question stated, which a passage about the same thing overlaps (``trim_premises``).
+PREMISE_NOTE = "the question's own time; a passage on the same matter gives "
 _DIGITS_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[,.]\d|st\b|nd\b|rd\b|th\b)")
 _AGE_UNITS = ("歲", "岁", "年")
 _QUANTITY_KINDS = ("year", "day", "count")  # silences on a date or a number (agent.silence)
@@ -266,6 +274,7 @@ class Verifier:
         evidence = [self._evidence(p.id, p.text) for p in passages]
         gives_date = says_more = False
         where = question is not None and asks_where(question)
+        premises = self.boundary.dates(question) if question else []
         life_events = asked_life_event(question) if question is not None and not asks_several(question) else set()
         dated: list[str] = []  # the sentences that state a date
         contents: list = []
@@ -284,7 +293,8 @@ class Verifier:
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
             stated_ordinals = ordinals(_blank(s.sentence, dates))
-            mine = [self._check_date(s.sentence, d, claim, stated_ordinals, cited, others, passages, evidence) for d in dates]
+            mine = [self._check_date(s.sentence, d, claim, stated_ordinals, cited, others, passages, evidence, premises)
+                    for d in dates]
             mine += [self._check_number(s.sentence, n.text, n.value, _DIGITS_RE.match(s.sentence, n.start), claim, cited,
                                         others, passages, evidence) for n in numbers]
             mine += [self._check_number(s.sentence, m.group(0), int(m.group(0).replace(",", "")), m, claim, cited, others,
@@ -377,7 +387,8 @@ class Verifier:
                                for s, new in zip(supports, contents) if (new[0] or new[1]) and s.sentence not in failed]
         return checks
 
-    def _check_date(self, sentence, d: DateMention, claim, stated_ordinals, cited, others, passages, evidence) -> DateCheck:
+    def _check_date(self, sentence, d: DateMention, claim, stated_ordinals, cited, others, passages, evidence,
+                    premises: Sequence[DateMention] = ()) -> DateCheck:
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
@@ -401,6 +412,12 @@ class Verifier:
                 for i in indices:
                     if any(n.value in ages and n.unit in _AGE_UNITS for n in evidence[i].numbers):
                         return replace(base, status="supported", where=where, evidence=passages[i].id)
+        if d.kind != "age" and any(q.lo <= d.lo and d.hi <= q.hi for q in premises):
+            for where, indices in (("cited", cited), ("retrieved", others)):
+                for i in indices:
+                    for e, tokens, *_ in evidence[i].dates:
+                        if e.kind != "age" and e.lo <= d.hi and d.lo <= e.hi and bound_share(claim, tokens) >= DATE_CONTEXT_SHARE:
+                            return replace(base, where=where, evidence=passages[i].id, note=PREMISE_NOTE + e.text)
         stated = [e for i in cited for e, *_ in evidence[i].dates if e.kind != "age"]
         if stated and d.kind != "age":
             shown = ", ".join(dict.fromkeys(e.text for e in stated[:3]))
@@ -497,23 +514,70 @@ def trim_glosses(verifier: Verifier, supports: list[SentenceSupport], checks: li
     """Sentences whose only failing dates or numbers stand in a parenthesis lose the parenthesis, and the answer
     is checked again: "I died in the last years of Kaiyuan (the era ended in 741), aged fifty-two" keeps its
     supported part when the gloss's 741 is after the figure's death. The gloss's checks are kept as dropped."""
+    def spans(sentence: str, mine: list[DateCheck]) -> list[tuple[int, int] | None]:
+        if any(c.kind == "claim" for c in mine):
+            return [None]
+        glosses = list(_GLOSS_RE.finditer(sentence))
+        inside = [next((g for g in glosses if c.text and c.text in g.group(0)), None) for c in mine]
+        return [g.span() if g else None for g in inside]
+
+    return _trim(verifier, supports, checks, passages, question, spans, str.strip)
+
+
+# What introduces a time phrase, cut with it: "from Jul 2018 to Apr 2019", "in 1950", 在1950年, 從1942年到1955年.
+_TIME_LEAD_RE = re.compile(r"(?i)(?:\b(?:from|between|in|during|since|until|till|by|as\s+of|around|circa)\s+(?:the\s+)?"
+                           r"(?:(?:year|years|period|season|seasons)\s+(?:of\s+)?)?|[在於于从從自到至])\s*$")
+
+
+def trim_premises(verifier: Verifier, supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
+                  question: str | None = None) -> tuple[list[SentenceSupport], list[DateCheck]]:
+    """Sentences whose only failing dates are the question's own time, which a passage on the same matter overlaps,
+    lose those dates (with what introduces them), and the answer is checked again: "From July 2018 to April 2019
+    the coach was Markus Anfang." becomes "The coach was Markus Anfang." The premises' checks are kept as dropped."""
+    def spans(sentence: str, mine: list[DateCheck]) -> list[tuple[int, int] | None]:
+        return [_premise_span(sentence, c) if c.note.startswith(PREMISE_NOTE) else None for c in mine]
+
+    return _trim(verifier, supports, checks, passages, question, spans, _tidy)
+
+
+def _trim(verifier: Verifier, supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
+          question: str | None, spans, tidy) -> tuple[list[SentenceSupport], list[DateCheck]]:
+    """Cut from each sentence the spans ``spans(sentence, its failing checks)`` gives, when every failing check of
+    the sentence has one; then check the answer again, keeping the cut checks as dropped."""
     failed = failing(checks)
     trimmed: list[SentenceSupport] = []
     dropped: list[DateCheck] = []
     for s in supports:
         mine = [c for c in failed if c.sentence == s.sentence]
-        glosses = list(_GLOSS_RE.finditer(s.sentence))
-        inside = [next((g for g in glosses if c.text and c.text in g.group(0)), None) for c in mine]
-        if mine and all(c.kind != "claim" for c in mine) and all(inside):
-            cut = {g.span() for g in inside}
-            sentence = "".join(s.sentence[a:b] for a, b in _complement(cut, len(s.sentence))).strip()
-            trimmed.append(replace(s, sentence=sentence))
+        cut = spans(s.sentence, mine) if mine else []
+        if mine and all(cut):
+            trimmed.append(replace(s, sentence=tidy("".join(s.sentence[a:b] for a, b in _complement(set(cut), len(s.sentence))))))
             dropped += [replace(c, action="dropped") for c in mine]
         else:
             trimmed.append(s)
     if not dropped:
         return supports, checks
     return trimmed, dropped + verifier.check(trimmed, passages, question)
+
+
+def _premise_span(sentence: str, check: DateCheck) -> tuple[int, int] | None:
+    at = sentence.find(check.text)
+    if at < 0 or not check.text:
+        return None
+    lead = _TIME_LEAD_RE.search(sentence[:at])
+    start, end = (lead.start() if lead else at), at + len(check.text)
+    tail = re.match(r"\s*[,，]", sentence[end:])
+    if tail and (start == 0 or sentence[:start].rstrip().endswith((",", "，"))):
+        end += tail.end()  # "From 1942 to 1955, I played…" / "…, in 1950, I…"
+    return start, end
+
+
+def _tidy(sentence: str) -> str:
+    """A sentence after a cut: single spaces, no space before punctuation, a capital first letter."""
+    s = re.sub(r"\s{2,}", " ", sentence).strip()
+    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    s = re.sub(r"^[,，]\s*", "", s)
+    return s[:1].upper() + s[1:]
 
 
 def _complement(spans: set[tuple[int, int]], n: int) -> list[tuple[int, int]]:
@@ -569,4 +633,5 @@ def hedge(
 
 
 __all__ = ["DATE_CONTEXT_SHARE", "MIN_CHECKED_NUMBER", "Verifier", "bound_support", "claim_terms", "date_context",
-           "date_supports", "failing", "hedge", "is_instruction", "strip_instructions", "trim_glosses"]
+           "date_supports", "failing", "hedge", "is_instruction", "strip_instructions", "trim_glosses", "trim_premises",
+           "PREMISE_NOTE"]
