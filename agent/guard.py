@@ -529,6 +529,9 @@ _TIME_LEAD_RE = re.compile(r"(?i)(?:\b(?:from|between|in|during|since|until|till
                            r"(?:(?:year|years|period|season|seasons)\s+(?:of\s+)?)?|[在於于从從自到至])\s*$")
 
 
+_RANGE_END_RE = re.compile(r"(?i)\b(?:from|between|since)\s+[^,.;]{1,40}?\s*(?:\bto\b|\band\b|\buntil\b|\btill\b|\bthrough\b|[-–—])\s*$")
+
+
 def trim_premises(verifier: Verifier, supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
                   question: str | None = None) -> tuple[list[SentenceSupport], list[DateCheck]]:
     """Sentences whose only failing dates are the question's own time, which a passage on the same matter overlaps,
@@ -551,7 +554,9 @@ def _trim(verifier: Verifier, supports: list[SentenceSupport], checks: list[Date
         mine = [c for c in failed if c.sentence == s.sentence]
         cut = spans(s.sentence, mine) if mine else []
         if mine and all(cut):
-            trimmed.append(replace(s, sentence=tidy("".join(s.sentence[a:b] for a, b in _complement(set(cut), len(s.sentence))))))
+            rest = tidy("".join(s.sentence[a:b] for a, b in _complement(set(cut), len(s.sentence))))
+            if re.search(r"\w", rest):  # a sentence that said nothing but the cut time goes with it
+                trimmed.append(replace(s, sentence=rest))
             dropped += [replace(c, action="dropped") for c in mine]
         else:
             trimmed.append(s)
@@ -566,6 +571,9 @@ def _premise_span(sentence: str, check: DateCheck) -> tuple[int, int] | None:
         return None
     lead = _TIME_LEAD_RE.search(sentence[:at])
     start, end = (lead.start() if lead else at), at + len(check.text)
+    joined = _RANGE_END_RE.search(sentence[:start])
+    if joined:  # "from August 2019 to August 2020": the end of a range goes with its start
+        start = joined.start()
     tail = re.match(r"\s*[,，]", sentence[end:])
     if tail and (start == 0 or sentence[:start].rstrip().endswith((",", "，"))):
         end += tail.end()  # "From 1942 to 1955, I played…" / "…, in 1950, I…"
