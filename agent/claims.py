@@ -50,6 +50,9 @@ _ASKS_DATE_RE = re.compile(
 )
 
 
+# A question asking when (a year): the silences on a year (agent.silence) and the birth and death questions here.
+ASKS_YEAR_RE = re.compile(r"(?i)^\s*when\b|[,;:]\s*when\b|\b(?:what|which)\s+year\b|\bwhat\s+era\b|"
+                          r"哪一年|哪年|何年|何時|何时|什麼時候|什么时候|甚麼時候|[幾几]時|[幾几]时|生年|卒年")
 ASKS_DAY_RE = re.compile(r"(?i)\b(?:what|which|exact)\s+(?:day|date)\b|\bdate\s+of\b|\bbirthday\b|\bday\s+and\s+month\b|"
                          r"\bmonth\s+and\s+day\b|\b(?:what|which)\s+month\b|"
                          r"哪一天|哪天|幾月幾[日號号]|几月几[日号]|日期|日子|生日|月日")
@@ -69,8 +72,6 @@ def asks_where(question: str) -> bool:
     return bool(_ASKS_WHERE_RE.search(question))
 
 
-_ASKS_WHEN_RE = re.compile(r"(?i)^\s*when\b|[,;:]\s*when\b|\b(?:what|which)\s+year\b|\bin\s+what\s+year\b|"
-                           r"哪一年|哪年|何年|何時|何时|什麼時候|什么时候|甚麼時候|[幾几]時|[幾几]时")
 _LIFE_EVENT_QUESTION = {
     "birth": re.compile(r"(?i)\bborn\b|\bbirth\b|出生|出世|誕生|诞生|生[於于]|生年|哪[一]?年生|何年生|[幾几]時生|什[麼么]時候生"),
     "death": re.compile(r"(?i)\b(?:die|died|death|pass(?:ed)?\s+away)\b|去世|過世|过世|逝世|辭世|辞世|離世|离世|卒|死|享年"),
@@ -86,7 +87,7 @@ _LIFE_EVENT_ANSWER = {
 def asked_life_event(question: str) -> set[str]:
     """Which of the figure's birth and death a date question asks about ("When were you born?", 你是哪一年去世的？);
     empty for any other question."""
-    if not _ASKS_WHEN_RE.search(question):  # "How old were you when you died?" is answered by an age alone
+    if not ASKS_YEAR_RE.search(question):  # "How old were you when you died?" is answered by an age alone
         return set()
     return {event for event, rx in _LIFE_EVENT_QUESTION.items() if rx.search(question)}
 
@@ -274,5 +275,5 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["ASKS_DAY_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asked_life_event", "asks_for_date", "asks_for_day", "asks_several", "asks_where", "is_generic",
+__all__ = ["ASKS_DAY_RE", "ASKS_YEAR_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asked_life_event", "asks_for_date", "asks_for_day", "asks_several", "asks_where", "is_generic",
            "kin_terms", "new_content", "speaks_of_life_event", "speaks_of_passages", "states_quantity", "yes_no"]

@@ -231,9 +231,9 @@ class _Evidence:
     text: str
 
 
-# A figure written in digits; ordinals ("20th") and decimals are left out.
 # The note of a date the question stated, which a passage about the same thing overlaps (``trim_premises``).
 PREMISE_NOTE = "the question's own time; a passage on the same matter gives "
+# A figure written in digits; ordinals ("20th") and decimals are left out.
 _DIGITS_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[,.]\d|st\b|nd\b|rd\b|th\b)")
 _AGE_UNITS = ("歲", "岁", "年")
 _QUANTITY_KINDS = ("year", "day", "count")  # silences on a date or a number (agent.silence)
@@ -527,8 +527,7 @@ def trim_glosses(verifier: Verifier, supports: list[SentenceSupport], checks: li
 # What introduces a time phrase, cut with it: "from Jul 2018 to Apr 2019", "in 1950", 在1950年, 從1942年到1955年.
 _TIME_LEAD_RE = re.compile(r"(?i)(?:\b(?:from|between|in|during|since|until|till|by|as\s+of|around|circa)\s+(?:the\s+)?"
                            r"(?:(?:year|years|period|season|seasons)\s+(?:of\s+)?)?|[在於于从從自到至])\s*$")
-
-
+# The start of a range whose end is cut: "from August 2019 to" before "August 2020".
 _RANGE_END_RE = re.compile(r"(?i)\b(?:from|between|since)\s+[^,.;]{1,40}?\s*(?:\bto\b|\band\b|\buntil\b|\btill\b|\bthrough\b|[-–—])\s*$")
 
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .citations import Tokens
-from .claims import ASKS_DAY_RE, is_generic, kin_terms
+from .claims import ASKS_DAY_RE, ASKS_YEAR_RE, is_generic, kin_terms
 from .textutil import canonical_events, content_terms, is_cjk, split_sentences
 
 # The share of an item's topic the question must hold ("the visit to Wang Anshi at Jinling" is not "what post
@@ -54,8 +54,7 @@ _KINDS_ITEM = [
 ]
 _ASKS = {
     "day": ASKS_DAY_RE,
-    "year": re.compile(r"(?i)^\s*when\b|[,;:]\s*when\b|\b(?:what|which)\s+year\b|\bwhat\s+era\b|"
-                       r"哪一年|哪年|何年|何時|何时|什麼時候|什么时候|生年|卒年"),
+    "year": ASKS_YEAR_RE,
     "name": re.compile(r"(?i)\bnames?\b|\bcalled\b|\bwho\b|\bwhich\s+(?:one|child|son|daughter|man|woman)\b|"
                        r"名字|叫什|叫甚|姓名|誰|谁|哪一[個个位]|哪位"),
     "place": re.compile(r"(?i)\bwhere\b|\b(?:what|which)\s+(?:place|city|town|village|mountain|country|island)\b|"
