@@ -6,7 +6,9 @@ to talk to the figure at a point of its life. Three things are checked, all by c
 * a question about what came later: it states a date after the cutoff, names a person, event or thing
   whose year lies after it (``agent/data/later.toml`` for the world, ``later_names`` in figure.toml for
   the figure, and whoever the figure's own notes say acted after its death: "Poplicola was already dead
-  when Coriolanus threatened Rome"), or asks outright about the time after the figure's death;
+  when Coriolanus threatened Rome"), asks what the figure made of a written work about it that its own
+  sources.toml dates after the cutoff ("Did you enjoy the life of you that Tacitus wrote?"), or asks
+  outright about the time after the figure's death;
 * a question about a time before the figure was born (``not_present`` unless the sources speak of it);
 * passages that describe events after the cutoff: a passage's dates are the dates it states, or, when
   it states none, the earliest date of the nearest dated passage before it in the same document (the
@@ -26,6 +28,7 @@ from importlib import resources
 
 from .dates import DateMention, extract_dates
 from .figures import Figure
+from .loaders import SourceSpec
 from .textutil import fold
 
 AFTER_MY_TIME = "after_my_time"
@@ -92,6 +95,43 @@ def names_after_death(figure: Figure, texts: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# A source's date_written: its first year ("c. 121", "1060", "c. 98, under Trajan; translation 1868", "c. 60 BC").
+_WRITTEN_YEAR_RE = re.compile(r"(?<![\d.])(\d{1,4})(?![\d.])(?:\s*(BCE?|B\.C\.?))?")
+# How an author field names people: "Cornelius Tacitus; translated by …", "歐陽修、宋祁 等", "Suetonius (C. Suetonius …)".
+_AUTHOR_SPLIT_RE = re.compile(r"[;,、，；]|\band\b|\(.*?\)|（.*?）")
+_AUTHOR_ROLE_RE = re.compile(r"(?i)^(?:(?:translated|transl\.|tr\.|compiled|edited|ed\.|essays)\s*(?:by)?\s*)+|\s*等$")
+# A question about reading or judging a written work (with one of the work's names): not "according to Tacitus".
+_READS_WORK_RE = re.compile(r"(?i)\b(?:read|reading|enjoy(?:ed)?|think\s+of|opinion\s+of|satisfied\s+with)\b|"
+                            r"讀過|读过|讀了|读了|看過|看过|覺得|觉得|評價|评价|怎麼看|怎么看|滿意|满意|喜歡|喜欢")
+_WRITTEN_WORK_RE = re.compile(r"(?i)\b(?:wrote|written|writes?|life|lives|biography|account|history|book)\b|"
+                              r"寫|写|傳|传|書|书|史|集")
+
+
+def _written_year(date_written: str) -> int | None:
+    m = _WRITTEN_YEAR_RE.search(date_written)
+    if m is None:
+        return None
+    return -int(m.group(1)) if m.group(2) else int(m.group(1))
+
+
+def later_works(figure: Figure, specs: list[SourceSpec]) -> tuple[LaterItem, ...]:
+    """The figure's dated sources (by the first year of their ``date_written``), each named by the parts of its
+    citation and its authors, less the figure's own names: those written after the cutoff it cannot have read."""
+    own = {fold(n) for n in (*figure.names.values(), *figure.aliases)}
+    works = []
+    for spec in specs:
+        year = _written_year(spec.date_written)
+        if year is None:
+            continue
+        parts = re.split(r"[·,:：]", spec.cite_as or spec.title or "")
+        parts += [_AUTHOR_ROLE_RE.sub("", p.strip()).strip() for p in _AUTHOR_SPLIT_RE.split(spec.author) if p]
+        names = [p.strip() for p in parts if p and len(p.strip()) >= (2 if not p.strip().isascii() else 4)]
+        names = [n for n in dict.fromkeys(names) if fold(n) not in own]
+        if names:
+            works.append(LaterItem(year, tuple(names)))
+    return tuple(works)
+
+
 _BARE_NUMBER_RE = re.compile(r"(?<![\d.,:/-])\d{3,4}(?![\d.,:/]\d)")
 
 
@@ -99,10 +139,12 @@ class KnowledgeBoundary:
     """What ``figure`` can know when its knowledge ends in ``cutoff`` (death by default)."""
 
     def __init__(self, figure: Figure, as_of: int | None = None, items: tuple[LaterItem, ...] | None = None,
-                 later_names: tuple[str, ...] = ()) -> None:
-        """``later_names``: names after the figure's time beyond figure.toml's (``names_after_death``)."""
+                 later_names: tuple[str, ...] = (), works: tuple[LaterItem, ...] = ()) -> None:
+        """``later_names``: names after the figure's time beyond figure.toml's (``names_after_death``);
+        ``works``: written works about the figure and their years (``later_works``)."""
         self.figure = figure
         self.later_names = (*figure.later_names, *later_names)
+        self.works = works
         self.born = figure.born.year
         self.cutoff = as_of if as_of is not None else figure.cutoff
         self.as_of = as_of
@@ -127,6 +169,12 @@ class KnowledgeBoundary:
         for name in self.later_names:
             if _mentions(folded, name):
                 return Finding(AFTER_MY_TIME, name)
+        if self.cutoff is not None and _READS_WORK_RE.search(question) and _WRITTEN_WORK_RE.search(question):
+            for work in self.works:
+                if work.year > self.cutoff:
+                    for name in work.names:
+                        if _mentions(folded, name):
+                            return Finding(AFTER_MY_TIME, name, work.year)
         if self.cutoff is not None:
             for item in self.items:
                 if item.year > self.cutoff:

@@ -12,10 +12,11 @@ import numpy as np
 
 from . import prompts
 from .answer import Answer, DateCheck, ModelInfo, Passage, Timings
-from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates, names_after_death
+from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, LaterItem, PassageDates, later_works, names_after_death
 from .citations import attach_citations, split_answer
 from .claims import asks_for_date, asks_several
 from .config import Settings, load_settings
+from .corpus import read_specs
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
 from .figures import Figure, get_figure
@@ -58,6 +59,7 @@ class Agent:
         self._dating: dict[int | None, PassageDates] = {}
         self._reference: list[Passage] | None = None
         self._after_death: tuple[str, ...] | None = None
+        self._works: tuple[LaterItem, ...] | None = None
         self._verifiers: dict[int | None, Verifier] = {}
         self._progress = progress
 
@@ -240,7 +242,9 @@ class Agent:
                                  hint=f"pick a year from {fig.born.year}")
         if notes and self._after_death is None:
             self._after_death = names_after_death(fig, [p.text for p in self.reference_passages()])
-        return KnowledgeBoundary(fig, as_of, later_names=self._after_death if notes else ())
+        if self._works is None:
+            self._works = later_works(fig, read_specs(fig))
+        return KnowledgeBoundary(fig, as_of, later_names=self._after_death if notes else (), works=self._works)
 
     def reference_passages(self) -> list[Passage]:
         """The figure's secondary and team-written passages: its biographies and notes, in each language."""

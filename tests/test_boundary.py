@@ -6,12 +6,15 @@ import glob
 
 import pytest
 
-from agent.boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, PassageDates, names_after_death, world_items
+from agent.boundary import (AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, LaterItem, PassageDates, later_works, names_after_death,
+                            world_items)
 from agent.chunking import Chunk
 from agent.config import load_settings
+from agent.corpus import read_specs
 from agent.errors import CorpusError
 from agent.evaluation import read_questions_files
 from agent.figures import get_figure
+from agent.loaders import SourceSpec
 from agent.timeline import load_timeline
 
 from .conftest import REPO
@@ -56,6 +59,46 @@ def test_as_of_moves_the_cutoff(repo_settings):
     assert finding.reason == AFTER_MY_TIME and finding.year == 756
 
 
+def _with_works(figure, as_of=None):
+    return KnowledgeBoundary(figure, as_of, works=later_works(figure, read_specs(figure)))
+
+
+@pytest.mark.parametrize("figure, question, evidence, year", [
+    ("agricola", "Did you enjoy reading the life of you that Tacitus wrote?", "Tacitus", 98),
+    ("li-bai", "你读过《新唐书》里你的传吗？觉得写得怎样？", "新唐書", 1060),
+    ("julius-caesar", "What do you think of the life of you that Suetonius wrote?", "Suetonius", 121),
+])
+def test_a_work_about_the_figure_written_after_its_death_is_after_my_time(repo_settings, figure, question, evidence, year):
+    finding = _with_works(get_figure(repo_settings, figure)).check_question(question)
+    assert (finding.reason, finding.evidence, finding.year) == (AFTER_MY_TIME, evidence, year)
+
+
+@pytest.mark.parametrize("figure, question", [
+    ("agricola", "塔西佗說你去世時是在你的第幾年？"),  # what the source says is what the figure answers from
+    ("agricola", "What did Tacitus write about your father?"),
+    ("agricola", "You gave your daughter to Tacitus. What did you think of him?"),  # a person, not his book
+    ("meng-haoran", "照《新唐書》的說法，你為什麼離開京師？"),
+    ("abraham-lincoln", "Did you read your Papers and Writings?"),  # written within the life
+])
+def test_asking_from_a_later_work_is_not(repo_settings, figure, question):
+    assert _with_works(get_figure(repo_settings, figure)).check_question(question) is None
+
+
+def test_later_works_are_dated_by_the_first_year_written_and_named_without_roles(repo_settings):
+    figure = get_figure(repo_settings, "agricola")
+    specs = [SourceSpec(path="a.txt", cite_as="Tacitus, Agricola", author="Cornelius Tacitus; translated by A. J. Church and W. J. Brodribb",
+                        date_written="c. 98, under Trajan; translation 1868"),
+             SourceSpec(path="b.txt", cite_as="Caesar, Gallic War", author="Gaius Julius Caesar", date_written="c. 50 BC"),
+             SourceSpec(path="c.txt", cite_as="Notes", author="", date_written="unknown")]
+    assert later_works(figure, specs) == (
+        LaterItem(98, ("Tacitus", "Cornelius Tacitus", "A. J. Church", "W. J. Brodribb")),
+        LaterItem(-50, ("Caesar", "Gallic War", "Gaius Julius Caesar")))
+    # talking to Agricola as of AD 90, a work of 98 is still after his time; one of 50 BC is not
+    boundary = KnowledgeBoundary(figure, 90, works=later_works(figure, specs))
+    assert boundary.check_question("Have you read the life Tacitus wrote of you?").year == 98
+    assert boundary.check_question("Have you read Caesar's book on the Gallic War?") is None
+
+
 def test_before_birth_is_a_not_present_candidate(repo_settings):
     finding = KnowledgeBoundary(get_figure(repo_settings, "abraham-lincoln")).check_question("What did you do in 1776?")
     assert finding.reason == NOT_PRESENT and finding.year == 1776
@@ -69,7 +112,7 @@ def test_no_answerable_team_question_crosses_the_boundary(repo_settings):
     crossed = []
     for q in questions:
         if q.kind == "answerable":
-            b = boundaries.setdefault(q.figure, KnowledgeBoundary(get_figure(repo_settings, q.figure)))
+            b = boundaries.setdefault(q.figure, _with_works(get_figure(repo_settings, q.figure)))
             finding = b.check_question(q.question)
             if finding and finding.reason == AFTER_MY_TIME:
                 crossed.append((q.id, finding.evidence))
