@@ -56,6 +56,21 @@ def test_irrelevant_question_abstains_without_calling_the_model(settings, embedd
     assert llm.calls == [] and ans.citations == []
 
 
+def test_a_work_about_the_figure_dated_after_its_death_is_after_its_time(settings, embedder):
+    """sources.toml dates each source: a later history of the figure is one the figure cannot have read."""
+    root = get_figure(settings, "test-poet").root
+    (root / "later-history.txt").write_text("測詩人，蜀人也。天寶初，入長安。\n", encoding="utf-8")
+    (root / "sources.toml").write_text(
+        '[[source]]\npath = "later-history.txt"\nformat = "text"\ntitle = "測史·文苑傳"\ncite_as = "測史·文苑傳"\n'
+        'author = "後人甲、後人乙 等"\ndate_written = "1060"\nkind = "primary"\nlanguage = "zh"\n', encoding="utf-8")
+    llm = ScriptedChatModel(["我於天寶元年即742年到達長安，得見皇帝。[1]"])
+    agent = _agent(settings, embedder, llm)
+    refused = agent.ask("你讀過《測史》替你寫的傳嗎？覺得怎樣？")
+    assert refused.abstained and refused.abstain_reason == "after_my_time" and llm.calls == []
+    # what the later work says is what the figure answers from
+    assert agent.ask("照《測史》的說法，你是哪裡人？").abstain_reason != "after_my_time"
+
+
 def test_model_saying_it_cannot_answer_is_an_abstention(settings, embedder):
     llm = ScriptedChatModel([CANNOT_ANSWER["zh"]])
     ans = _agent(settings, embedder, llm).ask("你在長安住在哪條街？")
