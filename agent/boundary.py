@@ -95,8 +95,9 @@ def names_after_death(figure: Figure, texts: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-# A source's date_written: its first year ("c. 121", "1060", "c. 98, under Trajan; translation 1868", "c. 60 BC").
-_WRITTEN_YEAR_RE = re.compile(r"(?<![\d.])(\d{1,4})(?![\d.])(?:\s*(BCE?|B\.C\.?))?")
+# A source's date_written where the date extractor finds no date: its first bare number ("1060", "c. 98, under
+# Trajan; translation 1868"), not an ordinal ("2nd ed.").
+_WRITTEN_YEAR_RE = re.compile(r"(?<![\d.])(\d{1,4})(?![\d.]|st\b|nd\b|rd\b|th\b)(?:\s*(BCE?|B\.C\.?))?")
 # How an author field names people: "Cornelius Tacitus; translated by …", "歐陽修、宋祁 等", "Suetonius (C. Suetonius …)".
 _AUTHOR_SPLIT_RE = re.compile(r"[;,、，；]|\band\b|\(.*?\)|（.*?）")
 _AUTHOR_ROLE_RE = re.compile(r"(?i)^(?:(?:translated|transl\.|tr\.|compiled|edited|ed\.|essays)\s*(?:by)?\s*)+|\s*等$")
@@ -108,6 +109,11 @@ _WRITTEN_WORK_RE = re.compile(r"(?i)\b(?:wrote|written|writes?|life|lives|biogra
 
 
 def _written_year(date_written: str) -> int | None:
+    """The first year of ``date_written``: "c. 121" is 121, "3rd century BC" -300, "1705–1706" 1705."""
+    dates = extract_dates(date_written)
+    if dates:
+        first = min(dates, key=lambda d: d.start)
+        return (first.lo + first.hi) // 2 if first.kind == "circa" else first.lo
     m = _WRITTEN_YEAR_RE.search(date_written)
     if m is None:
         return None

@@ -89,10 +89,12 @@ def test_later_works_are_dated_by_the_first_year_written_and_named_without_roles
     specs = [SourceSpec(path="a.txt", cite_as="Tacitus, Agricola", author="Cornelius Tacitus; translated by A. J. Church and W. J. Brodribb",
                         date_written="c. 98, under Trajan; translation 1868"),
              SourceSpec(path="b.txt", cite_as="Caesar, Gallic War", author="Gaius Julius Caesar", date_written="c. 50 BC"),
-             SourceSpec(path="c.txt", cite_as="Notes", author="", date_written="unknown")]
+             SourceSpec(path="c.txt", cite_as="Notes", author="", date_written="unknown"),
+             SourceSpec(path="d.txt", cite_as="Scholia", author="an unknown grammarian", date_written="3rd century AD; 2nd ed. 1990")]
     assert later_works(figure, specs) == (
         LaterItem(98, ("Tacitus", "Cornelius Tacitus", "A. J. Church", "W. J. Brodribb")),
-        LaterItem(-50, ("Caesar", "Gallic War", "Gaius Julius Caesar")))
+        LaterItem(-50, ("Caesar", "Gallic War", "Gaius Julius Caesar")),
+        LaterItem(201, ("Scholia", "an unknown grammarian")))
     # talking to Agricola as of AD 90, a work of 98 is still after his time; one of 50 BC is not
     boundary = KnowledgeBoundary(figure, 90, works=later_works(figure, specs))
     assert boundary.check_question("Have you read the life Tacitus wrote of you?").year == 98
