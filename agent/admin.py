@@ -42,6 +42,7 @@ class SourceOptions:
     language: str | None = None
     format: str | None = None
     author: str = ""
+    date_written: str = ""
     licence: str = ""
 
 
@@ -105,6 +106,7 @@ def _stage_sources(sources: list[str], options: SourceOptions, stage: Path) -> l
             author_filter=options.author_filter,
             language=options.language,
             author=options.author,
+            date_written=options.date_written,
             licence=options.licence,
             origin=extra.get("url") or f"file supplied by the user: {source}",
             **{k: v for k, v in extra.items() if k != "url"},

@@ -245,6 +245,10 @@ def source_options(func):
         click.option("--kind", type=click.Choice(["primary", "secondary", "team-written"]), default="primary", show_default=True),
         click.option("--section", help="HTML: keep only the part under this heading (one Life out of a book)."),
         click.option("--author", "author_filter", help="Poems JSON: keep only this author's poems."),
+        click.option("--by", "written_by", default="", help='Who wrote the source, e.g. "Plutarch" or "歐陽修、宋祁".'),
+        click.option("--written", "date_written", default="",
+                     help='When it was written: 1060, "c. 121", "3rd century BC". A work written after the '
+                          "figure's death is one it has not read."),
         click.option("--language", type=click.Choice(["zh", "en"]), help="Language of the text (default: detected)."),
         click.option("--format", "fmt", type=click.Choice(["text", "html", "tei", "poems-json"]), help="Default: from the suffix."),
     ]
@@ -253,11 +257,11 @@ def source_options(func):
     return func
 
 
-def _source_options(title, cite_as, kind, section, author_filter, language, fmt):
+def _source_options(title, cite_as, kind, section, author_filter, written_by, date_written, language, fmt):
     from .admin import SourceOptions
 
     return SourceOptions(title=title, cite_as=cite_as, kind=kind, section=section, author_filter=author_filter,
-                         language=language, format=fmt)
+                         language=language, format=fmt, author=written_by, date_written=date_written)
 
 
 def _build_and_report(figure, settings) -> None:

@@ -40,7 +40,7 @@ def test_figure_add_from_one_file_then_retrieve(cli_home, tmp_path):
     src = tmp_path / "wang.md"
     src.write_text(BIO, encoding="utf-8")
     out = invoke("figure", "add", "wang-jia", "--name", "Wang Jia", "--name-zh", "王甲", "--died", "1100",
-                 "--cite-as", "宋史·方技傳·王甲", src)
+                 "--cite-as", "宋史·方技傳·王甲", "--by", "脫脫 等", "--written", "1345", src)
     assert out.exit_code == 0, out.output
     assert "wang-jia: 1 passages from 1 document(s)" in out.output
     fig_dir = cli_home / "figures" / "wang-jia"
@@ -51,6 +51,10 @@ def test_figure_add_from_one_file_then_retrieve(cli_home, tmp_path):
     passages = agent.retrieve("元丰二年你做了什么？")
     assert passages[0].locator == "宋史·方技傳·王甲" and "元豐二年" in passages[0].text
     assert agent.figure.name("zh") == "王甲" and agent.figure.died.year == 1100
+    # who wrote the source and when are recorded: a history of 1345 is one 王甲 (d. 1100) has not read
+    assert 'author = "脫脫 等"' in (fig_dir / "sources.toml").read_text(encoding="utf-8")
+    finding = agent.boundary().check_question("你讀過《宋史》替你寫的傳嗎？")
+    assert finding.reason == "after_my_time" and finding.year == 1345
     assert "figures" not in {p.name for p in tmp_path.iterdir()}  # nothing written beside the home
 
 
