@@ -80,10 +80,14 @@ _DEAD_WHEN_RE = re.compile(r"\b(?:was|had\s+been)\s+(?:already\s+|long\s+)?dead\
                            r"(?:the\s+)?(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
 
 
+def _own_names(figure: Figure) -> set[str]:
+    return {fold(n) for n in (*figure.names.values(), *figure.aliases)}
+
+
 def names_after_death(figure: Figure, texts: list[str]) -> tuple[str, ...]:
     """The names ``texts`` place after the figure's death: the subject of "<figure> was already dead when <name>
     ..." (the figure named, or "he"/"she", just before)."""
-    own = {fold(n) for n in (*figure.names.values(), *figure.aliases)}
+    own = _own_names(figure)
     found: list[str] = []
     for text in texts:
         for m in _DEAD_WHEN_RE.finditer(text):
@@ -97,7 +101,7 @@ def names_after_death(figure: Figure, texts: list[str]) -> tuple[str, ...]:
 
 # A source's date_written where the date extractor finds no date: its first bare number ("1060", "c. 98, under
 # Trajan; translation 1868"), not an ordinal ("2nd ed.").
-_WRITTEN_YEAR_RE = re.compile(r"(?<![\d.])(\d{1,4})(?![\d.]|st\b|nd\b|rd\b|th\b)(?:\s*(BCE?|B\.C\.?))?")
+_WRITTEN_YEAR_RE = re.compile(r"(?<![\d.])\d{1,4}(?![\d.]|st\b|nd\b|rd\b|th\b)")
 # How an author field names people: "Cornelius Tacitus; translated by …", "歐陽修、宋祁 等", "Suetonius (C. Suetonius …)".
 _AUTHOR_SPLIT_RE = re.compile(r"[;,、，；]|\band\b|\(.*?\)|（.*?）")
 _AUTHOR_ROLE_RE = re.compile(r"(?i)^(?:(?:translated|transl\.|tr\.|compiled|edited|ed\.|essays)\s*(?:by)?\s*)+|\s*等$")
@@ -115,24 +119,22 @@ def _written_year(date_written: str) -> int | None:
         first = min(dates, key=lambda d: d.start)
         return (first.lo + first.hi) // 2 if first.kind == "circa" else first.lo
     m = _WRITTEN_YEAR_RE.search(date_written)
-    if m is None:
-        return None
-    return -int(m.group(1)) if m.group(2) else int(m.group(1))
+    return int(m.group(0)) if m else None
 
 
 def later_works(figure: Figure, specs: list[SourceSpec]) -> tuple[LaterItem, ...]:
     """The figure's dated sources (by the first year of their ``date_written``), each named by the parts of its
     citation and its authors, less the figure's own names: those written after the cutoff it cannot have read."""
-    own = {fold(n) for n in (*figure.names.values(), *figure.aliases)}
+    own = _own_names(figure)
     works = []
     for spec in specs:
         year = _written_year(spec.date_written)
         if year is None:
             continue
         parts = re.split(r"[·,:：]", spec.cite_as or spec.title or "")
-        parts += [_AUTHOR_ROLE_RE.sub("", p.strip()).strip() for p in _AUTHOR_SPLIT_RE.split(spec.author) if p]
-        names = [p.strip() for p in parts if p and len(p.strip()) >= (2 if not p.strip().isascii() else 4)]
-        names = [n for n in dict.fromkeys(names) if fold(n) not in own]
+        parts += [_AUTHOR_ROLE_RE.sub("", p.strip()) for p in _AUTHOR_SPLIT_RE.split(spec.author) if p]
+        names = [n for n in dict.fromkeys(p.strip() for p in parts)
+                 if len(n) >= (4 if n.isascii() else 2) and fold(n) not in own]
         if names:
             works.append(LaterItem(year, tuple(names)))
     return tuple(works)
@@ -175,14 +177,9 @@ class KnowledgeBoundary:
         for name in self.later_names:
             if _mentions(folded, name):
                 return Finding(AFTER_MY_TIME, name)
-        if self.cutoff is not None and _READS_WORK_RE.search(question) and _WRITTEN_WORK_RE.search(question):
-            for work in self.works:
-                if work.year > self.cutoff:
-                    for name in work.names:
-                        if _mentions(folded, name):
-                            return Finding(AFTER_MY_TIME, name, work.year)
         if self.cutoff is not None:
-            for item in self.items:
+            reads_work = _READS_WORK_RE.search(question) and _WRITTEN_WORK_RE.search(question)
+            for item in (*(self.works if reads_work else ()), *self.items):
                 if item.year > self.cutoff:
                     for name in item.names:
                         if _mentions(folded, name):
