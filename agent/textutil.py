@@ -142,13 +142,36 @@ def canonical_events(text: str) -> str:
     return text
 
 
+# A full stop that ends an abbreviation, an initial or a leading numeral ends no sentence: "St. Louis",
+# "Ulysses S. Grant", "c. 98", "e.g. the", "1. FC Köln" (a German club's ordinal before its capitals).
+_ABBREVIATION_END_RE = re.compile(
+    r"(?:(?<![\w.])(?:Mr|Mrs|Ms|Dr|St|Mt|Ft|Gen|Col|Capt|Lt|Maj|Gov|Sen|Rep|Rev|Hon|Jr|Sr|Prof|vs|cf|ca|c|viz|"
+    r"Vol|vol|No|no|pp|p|ch|chap)\.|(?<![\w.])(?:e\.g|i\.e)\.|(?<![\w.])[A-HJ-Z]\.)$"
+)
+_LEADING_NUMERAL_RE = re.compile(r"(?:^|\s)\d{1,2}\.$")
+_ACRONYM_START_RE = re.compile(r"[A-Z]{2,}\b")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split Chinese and English text into sentences, keeping the closing punctuation."""
-    out = []
+    """Split Chinese and English text into sentences, keeping the closing punctuation. A stop after an
+    abbreviation or an initial ("St. Louis", "S. Grant") or after a short numeral before a name in capitals
+    ("1. FC Köln") does not end the sentence."""
+    out: list[str] = []
+    start: int | None = None  # where the sentence being joined began
     for match in _SENTENCE_RE.finditer(text):
-        sentence = match.group(0).strip()
-        if sentence:
-            out.append(sentence)
+        if not match.group(0).strip():
+            continue
+        if start is None:
+            start = match.start()
+        sentence = text[start:match.end()].strip()
+        following = len(text) - len(text[match.end():].lstrip())
+        if _ABBREVIATION_END_RE.search(sentence) or (
+                _LEADING_NUMERAL_RE.search(sentence) and _ACRONYM_START_RE.match(text, following)):
+            continue
+        out.append(sentence)
+        start = None
+    if start is not None:
+        out.append(text[start:].strip())
     return out
 
 

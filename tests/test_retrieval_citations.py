@@ -1,8 +1,11 @@
+import pytest
+
 from agent.answer import Passage
 from agent.citations import attach_citations, split_answer
 from agent.core import Agent
 from agent.figures import get_figure
 from agent.retrieval import content_terms, coverage, in_third_person
+from agent.textutil import split_sentences
 
 
 def _agent(settings, embedder):
@@ -108,3 +111,18 @@ def test_unsupported_sentence_gets_no_citation():
 def test_split_answer_moves_leading_markers_back():
     parts = split_answer("我到了長安。[2] 後來離開。【1】")
     assert parts == [("我到了長安。", [2]), ("後來離開。", [1])]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I trained the team 1. FC Köln from 2018. Then I left.", ["I trained the team 1. FC Köln from 2018.", "Then I left."]),
+    ("I lived in St. Louis. It was cold.", ["I lived in St. Louis.", "It was cold."]),
+    ("Ulysses S. Grant led the army. I was glad.", ["Ulysses S. Grant led the army.", "I was glad."]),
+    ("He wrote it c. 98, under Trajan. Yes.", ["He wrote it c. 98, under Trajan.", "Yes."]),
+    ("I was born in 1809. Then I moved.", ["I was born in 1809.", "Then I moved."]),
+    ("I counted 3. Then 4.", ["I counted 3.", "Then 4."]),
+    ("I was elected.[1] Then I served.", ["I was elected.[1]", "Then I served."]),
+    ("我到了長安。後來離開。", ["我到了長安。", "後來離開。"]),
+    ("It ends at St.", ["It ends at St."]),
+])
+def test_split_sentences_keeps_abbreviations_initials_and_club_numerals(text, expected):
+    assert split_sentences(text) == expected
