@@ -314,3 +314,31 @@ def test_cli_eval_bad_line_is_one_line_error(home, tmp_path):
     result = CliRunner().invoke(main, ["eval", str(path), "-o", str(tmp_path / "run")])
     assert result.exit_code == 1 and f"{path}:1: unknown kind 'maybe'" in result.output
     assert result.output.strip().count("\n") == 0
+
+
+def test_replay_checks_the_stored_rag_drafts_as_a_guarded_run_would(settings, embedder, tmp_path):
+    """eval/replay.py: the guard replayed on a rag run's drafts scores as the live guarded run with the same model."""
+    import importlib.util
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("replay", REPO / "eval" / "replay.py")
+    replay = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(replay)
+    invented = "我入長安，得見皇帝。[1]那是七五〇年的事。[1]"
+    replies = lambda messages: invented if "長安" in messages[1].content else "I reached Chang'an in 742. [1]"  # noqa: E731
+    agent = _agent(settings, embedder, ScriptedChatModel(replies))
+    path = _questions_file(tmp_path)
+    for mode in ("rag", "guarded"):
+        run_eval([path], lambda figure: agent, mode=mode, out_dir=tmp_path / mode)
+    result = replay.replay(tmp_path / "rag", [path], tmp_path / "replay",
+                           lambda figure, model: _agent(settings, embedder, model))
+    assert result["answered"] == 3
+    live, again = ([json.loads(x) for x in (tmp_path / m / "answers.jsonl").read_text().splitlines()]
+                   for m in ("guarded", "replay"))
+    keys = ("id", "answer_correct", "abstained", "abstain_reason", "unsupported_years", "guard_changed")
+    assert [[r[k] for k in keys] for r in again] == [[r[k] for k in keys] for r in live]
+    assert [r["answer"]["text"] for r in again] == [r["answer"]["text"] for r in live]
+    assert live[0]["guard_changed"] and "七五〇年" not in again[0]["answer"]["text"]
+    assert replay.compare(tmp_path / "replay", tmp_path / "guarded") == []
+    assert replay.compare(tmp_path / "replay", tmp_path / "rag")  # the guard changed the first answer
