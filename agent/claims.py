@@ -98,6 +98,27 @@ def speaks_of_life_event(sentence: str, events: set[str]) -> bool:
     return any(_LIFE_EVENT_ANSWER[e].search(sentence) for e in events)
 
 
+def question_topic(question: str, names: frozenset[str] = frozenset()) -> Tokens:
+    """What a question asks about, less question words, numbers and the figure's own ``names``:
+    你跟王维头一回见面是在哪一年？ is about 王维 and 见面."""
+    words, chars = content_terms(canonical_events(question), exclude=names)
+    return {w for w in words if not is_generic(w)}, {c for c in chars if c not in GENERIC_ZH}
+
+
+def dates_other_matter(sentence: str, spans: list[tuple[int, int]], topic: Tokens) -> bool:
+    """True when a dated sentence, its dates (``spans``) aside, speaks only of things the question does not ask
+    about: "年四十，乃游京师" for 你跟王维头一回见面是在哪一年？. A sentence that is only a date ("1858年") answers."""
+    chars = list(sentence)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    words, cjk = content_terms(canonical_events("".join(chars)))
+    words = {w for w in words if not is_generic(w)}
+    cjk = {c for c in cjk if c not in GENERIC_ZH}
+    if not (words or cjk) or not (topic[0] or topic[1]):
+        return False
+    return not (topic[0] & words or topic[1] & cjk)
+
+
 def asks_for_date(question: str) -> bool:
     """True when the question asks for a year, a date, an age or a count."""
     return bool(_ASKS_DATE_RE.search(question))
@@ -137,6 +158,23 @@ def states_quantity(text: str) -> bool:
     """True when ``text`` gives any year, date, era, month or number, in any form (二十三刀, "fourth time",
     "the Shenlong era", 九月望日): the loose test of whether an answer answers a "when"/"how many" question."""
     return bool(_QUANTITY_RE.search(text))
+
+
+# A time, for a question that asks when: digits, a numeral with 年/歲/月 (年四十, 三十歲, 九月), an era or reign, a
+# month, a season, a part of a reign (初年, 晚年) or an age. A bare numeral (一座嗟伏, "one of the poets") is none.
+_TIME_RE = re.compile(
+    r"\d|[〇○零一二三四五六七八九十百千兩两廿卅]+\s*[年歲岁載载月]|年[〇○零一二三四五六七八九十廿卅]|"
+    r"\b[A-Z][a-z]+\s+(?:era|reign|period)\b|\b(?:era|reign)\s+of\s+[A-Z]|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Ides|Kalends|Nones)\b|"
+    r"(?i:\b(?:spring|summer|autumn|winter|aged?|years?\s+old|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+    r"ninth|tenth|\w+tieth|\w+teenth)\s+year)\b)|[春夏秋冬]|初年|末年|晚年|年間|年间|之[時时]|那年|當年|当年"
+)
+
+
+def states_time(text: str) -> bool:
+    """True when ``text`` gives a time in any form (a year, an era, 年四十, 初年, "in the spring", "aged forty"): the
+    test of whether an answer answers a question asking when. A bare numeral ("一座嗟伏") does not."""
+    return bool(_TIME_RE.search(text))
 
 
 _YES_NO_RE = re.compile(r"(?i:^\s*(?:did|do|does|were|was|are|is|have|has|had|can|could|would|will)\b)|[嗎吗否]\s*[？?]?\s*$|"
@@ -275,5 +313,9 @@ class ContentSupport:
         return ClaimFinding(sentence, ", ".join(shown[:6]), "unsupported")
 
 
-__all__ = ["ASKS_DAY_RE", "ASKS_YEAR_RE", "NEW_CONTENT_SHARE", "ClaimFinding", "ContentSupport", "asked_life_event", "asks_for_date", "asks_for_day", "asks_several", "asks_where", "is_generic",
-           "kin_terms", "new_content", "speaks_of_life_event", "speaks_of_passages", "states_quantity", "yes_no"]
+__all__ = [
+    "ASKS_DAY_RE", "ASKS_YEAR_RE", "ClaimFinding", "ContentSupport", "NEW_CONTENT_SHARE", "asked_life_event",
+    "asks_for_date", "asks_for_day", "asks_several", "asks_where", "dates_other_matter", "is_generic",
+    "kin_terms", "new_content", "question_topic", "speaks_of_life_event", "speaks_of_passages", "states_quantity",
+    "states_time", "yes_no"
+]

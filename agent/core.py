@@ -20,7 +20,8 @@ from .corpus import read_specs
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
 from .figures import Figure, get_figure
-from .guard import Verifier, failing, hedge, strip_instructions, trim_glosses, trim_premises
+from .guard import Verifier, failing, hedge, strip_instructions
+from .trim import trim_dates, trim_glosses, trim_premises
 from .index import FigureIndex, ensure_index
 from .llm import ChatModel, Message
 from .modelfile import resolve_model
@@ -224,6 +225,7 @@ class Agent:
                     earlier = [replace(c, action="regenerated") for c in checks2]
         supports, checks = trim_glosses(verifier, supports, checks, passages, question)
         supports, checks = trim_premises(verifier, supports, checks, passages, question)
+        supports, checks = trim_dates(verifier, supports, checks, passages, question)
         checks += _unanswered(verifier, supports, checks, passages, question)
         text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop",
                                         joiner=joiner, claim_hedge_text=prompts.HEDGE_CLAIM[lang])

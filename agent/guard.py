@@ -31,6 +31,7 @@ from .answer import Citation, DateCheck, Passage
 from .boundary import KnowledgeBoundary
 from .citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
 from .claims import (
+    ASKS_YEAR_RE,
     GENERIC_ZH,
     ClaimFinding,
     ContentSupport,
@@ -39,13 +40,16 @@ from .claims import (
     asks_for_day,
     asks_several,
     asks_where,
+    dates_other_matter,
     is_generic,
+    question_topic,
     speaks_of_life_event,
     speaks_of_passages,
     states_quantity,
+    states_time,
     yes_no,
 )
-from .dates import DateMention, NumberMention, extract_numbers
+from .dates import DateMention, NumberMention, extract_numbers, units_agree
 from .dates.numerals import _EN_ORDINALS, chinese_numeral
 from .retrieval import name_terms
 from .silence import SilenceItem, matching, silence_items
@@ -276,7 +280,10 @@ class Verifier:
         where = question is not None and asks_where(question)
         premises = self.boundary.dates(question) if question else []
         life_events = asked_life_event(question) if question is not None and not asks_several(question) else set()
+        asks_when = question is not None and bool(ASKS_YEAR_RE.search(question)) and not asks_several(question)
+        topic = question_topic(question, self.names) if asks_when else (set(), set())
         dated: list[str] = []  # the sentences that state a date
+        date_spans: dict[str, list[tuple[int, int]]] = {}
         contents: list = []
         for s in supports:
             dates = self.boundary.dates(s.sentence)
@@ -285,9 +292,11 @@ class Verifier:
             numbers = [n for n in all_numbers if n.value >= MIN_CHECKED_NUMBER]
             spans = taken + [(n.start, n.end) for n in all_numbers]
             raw = [m for m in _DIGITS_RE.finditer(s.sentence) if not any(a < m.end() and m.start() < b for a, b in spans)]
-            gives_date = gives_date or bool(dates or all_numbers or raw) or states_quantity(s.sentence)
+            gives_date = gives_date or bool(dates or all_numbers or raw) or (
+                states_time(s.sentence) if asks_when else states_quantity(s.sentence))
             if dates:
                 dated.append(s.sentence)
+                date_spans[s.sentence] = taken
             terms = content_terms(s.sentence)
             claim = claim_terms(s.sentence, dates, self.names)
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
@@ -296,7 +305,7 @@ class Verifier:
             mine = [self._check_date(s.sentence, d, claim, stated_ordinals, cited, others, passages, evidence, premises)
                     for d in dates]
             mine += [self._check_number(s.sentence, n.text, n.value, _DIGITS_RE.match(s.sentence, n.start), claim, cited,
-                                        others, passages, evidence) for n in numbers]
+                                        others, passages, evidence, unit=n.unit) for n in numbers]
             mine += [self._check_number(s.sentence, m.group(0), int(m.group(0).replace(",", "")), m, claim, cited, others,
                                         passages, evidence)
                      for m in raw if int(m.group(0).replace(",", "")) >= MIN_CHECKED_NUMBER]
@@ -321,6 +330,9 @@ class Verifier:
             elif dated and life_events and not any(speaks_of_life_event(s, life_events) for s in dated):
                 # 你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a true date of something else
                 checks.extend(_claim_check(ClaimFinding(s, "", "other_event")) for s in dated)
+            elif dated and asks_when and all(dates_other_matter(s, date_spans[s], topic) for s in dated):
+                # 你跟王维头一回见面是在哪一年？ answered by "年四十，乃游京师": a true date of another matter
+                checks.extend(_claim_check(ClaimFinding(s, "", "other_matter")) for s in dated)
             elif asks_for_day(question) and not any(month_days(s.sentence) for s in supports):
                 checks.extend(_claim_check(ClaimFinding(s.sentence, "", "no_day")) for s in supports)
             elif not says_more and not yes_no(question):
@@ -425,15 +437,17 @@ class Verifier:
         return base
 
     def _check_number(self, sentence, text: str, value: int, digits: re.Match[str] | None, claim, cited, others, passages,
-                      evidence) -> DateCheck:
+                      evidence, unit: str = "") -> DateCheck:
         """A count, a duration or a bare figure ("1851 cases", "the 20th"): the same value among a passage's numbers
-        (or its ordinals, for 第56 against 第五十六), or the same ``digits`` in a passage sentence about the same
-        thing ("320,000 citizens" in "from 320,000 to 150,000", where the passage has no counter)."""
+        counting the same kind of thing (``unit``: "three sons" is not "three years"), or among its ordinals (第56
+        against 第五十六), or the same ``digits`` in a passage sentence about the same thing ("320,000 citizens" in
+        "from 320,000 to 150,000", where the passage has no counter)."""
         base = DateCheck(sentence=sentence, text=text, kind="number", lo=value, hi=value, status="unsupported")
         ordinal = digits is not None and sentence[:digits.start()].endswith("第")  # 第56年 is 第五十六年
         for where, indices in (("cited", cited), ("retrieved", others)):
             for i in indices:
-                if any(n.value == value for n in evidence[i].numbers) or (ordinal and value in ordinals(evidence[i].text)):
+                if any(n.value == value and units_agree(unit, n.unit) for n in evidence[i].numbers) or (
+                        ordinal and value in ordinals(evidence[i].text)):
                     return replace(base, status="supported", where=where, evidence=passages[i].id)
         word = re.match(r"[A-Za-z]+", text)
         if digits:
@@ -490,6 +504,7 @@ def _claim_check(f: ClaimFinding) -> DateCheck:
             "own_name": "the name given for a relative is the figure's own",
             "post": "the name given for a relative is an office, not a name",
             "other_event": "the question asks when the figure was born or died; the answer dates something else",
+            "other_matter": "the question asks when something happened; the answer dates another matter",
             "restates": "the answer only repeats the question",
             "meta": "the sentence speaks of the passages, not of the figure's life"}.get(f.reason, "no passage says this")
     return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)
@@ -504,95 +519,6 @@ def date_supports(source: DateMention, stated: DateMention) -> bool:
 
 def failing(checks: list[DateCheck]) -> list[DateCheck]:
     return [c for c in checks if c.status != "supported"]
-
-
-_GLOSS_RE = re.compile(r"\s*\([^()]*\)|（[^（）]*）")
-
-
-def trim_glosses(verifier: Verifier, supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
-                 question: str | None = None) -> tuple[list[SentenceSupport], list[DateCheck]]:
-    """Sentences whose only failing dates or numbers stand in a parenthesis lose the parenthesis, and the answer
-    is checked again: "I died in the last years of Kaiyuan (the era ended in 741), aged fifty-two" keeps its
-    supported part when the gloss's 741 is after the figure's death. The gloss's checks are kept as dropped."""
-    def spans(sentence: str, mine: list[DateCheck]) -> list[tuple[int, int] | None]:
-        if any(c.kind == "claim" for c in mine):
-            return [None]
-        glosses = list(_GLOSS_RE.finditer(sentence))
-        inside = [next((g for g in glosses if c.text and c.text in g.group(0)), None) for c in mine]
-        return [g.span() if g else None for g in inside]
-
-    return _trim(verifier, supports, checks, passages, question, spans, str.strip)
-
-
-# What introduces a time phrase, cut with it: "from Jul 2018 to Apr 2019", "in 1950", 在1950年, 從1942年到1955年.
-_TIME_LEAD_RE = re.compile(r"(?i)(?:\b(?:from|between|in|during|since|until|till|by|as\s+of|around|circa)\s+(?:the\s+)?"
-                           r"(?:(?:year|years|period|season|seasons)\s+(?:of\s+)?)?|[在於于从從自到至])\s*$")
-# The start of a range whose end is cut: "from August 2019 to" before "August 2020".
-_RANGE_END_RE = re.compile(r"(?i)\b(?:from|between|since)\s+[^,.;]{1,40}?\s*(?:\bto\b|\band\b|\buntil\b|\btill\b|\bthrough\b|[-–—])\s*$")
-
-
-def trim_premises(verifier: Verifier, supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
-                  question: str | None = None) -> tuple[list[SentenceSupport], list[DateCheck]]:
-    """Sentences whose only failing dates are the question's own time, which a passage on the same matter overlaps,
-    lose those dates (with what introduces them), and the answer is checked again: "From July 2018 to April 2019
-    the coach was Markus Anfang." becomes "The coach was Markus Anfang." The premises' checks are kept as dropped."""
-    def spans(sentence: str, mine: list[DateCheck]) -> list[tuple[int, int] | None]:
-        return [_premise_span(sentence, c) if c.note.startswith(PREMISE_NOTE) else None for c in mine]
-
-    return _trim(verifier, supports, checks, passages, question, spans, _tidy)
-
-
-def _trim(verifier: Verifier, supports: list[SentenceSupport], checks: list[DateCheck], passages: list[Passage],
-          question: str | None, spans, tidy) -> tuple[list[SentenceSupport], list[DateCheck]]:
-    """Cut from each sentence the spans ``spans(sentence, its failing checks)`` gives, when every failing check of
-    the sentence has one; then check the answer again, keeping the cut checks as dropped."""
-    failed = failing(checks)
-    trimmed: list[SentenceSupport] = []
-    dropped: list[DateCheck] = []
-    for s in supports:
-        mine = [c for c in failed if c.sentence == s.sentence]
-        cut = spans(s.sentence, mine) if mine else []
-        if mine and all(cut):
-            rest = tidy("".join(s.sentence[a:b] for a, b in _complement(set(cut), len(s.sentence))))
-            if re.search(r"\w", rest):  # a sentence that said nothing but the cut time goes with it
-                trimmed.append(replace(s, sentence=rest))
-            dropped += [replace(c, action="dropped") for c in mine]
-        else:
-            trimmed.append(s)
-    if not dropped:
-        return supports, checks
-    return trimmed, dropped + verifier.check(trimmed, passages, question)
-
-
-def _premise_span(sentence: str, check: DateCheck) -> tuple[int, int] | None:
-    at = sentence.find(check.text)
-    if at < 0 or not check.text:
-        return None
-    lead = _TIME_LEAD_RE.search(sentence[:at])
-    start, end = (lead.start() if lead else at), at + len(check.text)
-    joined = _RANGE_END_RE.search(sentence[:start])
-    if joined:  # "from August 2019 to August 2020": the end of a range goes with its start
-        start = joined.start()
-    tail = re.match(r"\s*[,，]", sentence[end:])
-    if tail and (start == 0 or sentence[:start].rstrip().endswith((",", "，"))):
-        end += tail.end()  # "From 1942 to 1955, I played…" / "…, in 1950, I…"
-    return start, end
-
-
-def _tidy(sentence: str) -> str:
-    """A sentence after a cut: single spaces, no space before punctuation, a capital first letter."""
-    s = re.sub(r"\s{2,}", " ", sentence).strip()
-    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
-    s = re.sub(r"^[,，]\s*", "", s)
-    return s[:1].upper() + s[1:]
-
-
-def _complement(spans: set[tuple[int, int]], n: int) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for a, b in sorted(spans):
-        out.append((start, a))
-        start = b
-    return [*out, (start, n)]
 
 
 def hedge(
@@ -640,5 +566,4 @@ def hedge(
 
 
 __all__ = ["DATE_CONTEXT_SHARE", "MIN_CHECKED_NUMBER", "Verifier", "bound_support", "claim_terms", "date_context",
-           "date_supports", "failing", "hedge", "is_instruction", "strip_instructions", "trim_glosses", "trim_premises",
-           "PREMISE_NOTE"]
+           "date_supports", "failing", "hedge", "is_instruction", "strip_instructions", "PREMISE_NOTE"]

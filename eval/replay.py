@@ -32,7 +32,8 @@ _MARKER_RE = re.compile(r"\s*(?:\[\d+(?:[,，]\s*\d+)*\]|【\d+】)")
 
 
 class ReplayModel:
-    """A chat model whose reply to a question is the stored rag draft of that question (markers removed)."""
+    """A chat model whose reply to a question is the stored rag draft of that question (markers removed), for
+    one figure (two figures are asked the same question: "When were you born?")."""
 
     def __init__(self, drafts: dict[str, str]) -> None:
         self.drafts = drafts
@@ -48,23 +49,24 @@ class ReplayModel:
     def generate(self, messages, *, max_tokens=None, on_token=None) -> Generation:
         self.calls += 1
         user = messages[1].content
-        question = max((q for q in self.drafts if q in user), key=len, default=None)
+        # the question closes the prompt (prompts.USER); a passage may hold another question's words
+        question = max((q for q in self.drafts if user.rstrip().endswith(q)), key=len, default=None)
         if question is None:
             raise KeyError(f"no stored draft for this prompt: {user[-200:]!r}")
         text = self.drafts[question]
         return Generation(text, 0, len(text), 0.0, 0.0)
 
 
-def drafts_of(rag_run: Path) -> dict[str, str]:
-    """Question text -> the rag draft (its citation markers removed; a refusal as the model's own words)."""
-    drafts: dict[str, str] = {}
+def drafts_of(rag_run: Path) -> dict[str, dict[str, str]]:
+    """Figure -> question text -> the rag draft (its citation markers removed; a refusal as the model's words)."""
+    drafts: dict[str, dict[str, str]] = {}
     for line in (rag_run / "answers.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         answer = json.loads(line)["answer"]
         lang = prompts.language_key(answer["language"])
         text = prompts.CANNOT_ANSWER_MARKERS[lang][0] if answer["abstained"] else _MARKER_RE.sub("", answer["text"])
-        drafts[answer["question"]] = text.strip()
+        drafts.setdefault(answer["figure"], {})[answer["question"]] = text.strip()
     return drafts
 
 
@@ -89,11 +91,11 @@ def compare(new: Path, old: Path) -> list[str]:
 def replay(rag_run: Path, questions: list[Path], out_dir: Path, make_agent) -> dict:
     """Ask ``questions`` guarded, the model replaced by the drafts of ``rag_run``; ``make_agent(figure, model)``
     builds a figure's agent around that model. Returns ``run_eval``'s result."""
-    model, agents = ReplayModel(drafts_of(rag_run)), {}
+    drafts, agents = drafts_of(rag_run), {}
 
     def get_agent(figure: str):
         if figure not in agents:
-            agents[figure] = make_agent(figure, model)
+            agents[figure] = make_agent(figure, ReplayModel(drafts.get(figure, {})))
         return agents[figure]
 
     return run_eval(questions, get_agent, mode="guarded", out_dir=out_dir)

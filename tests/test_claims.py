@@ -271,6 +271,47 @@ def test_a_birth_or_death_question_is_not_answered_by_the_date_of_something_else
     assert _claims(verifier.check([SentenceSupport("I went to the capital in 742.", [1], 1.0)], [en], "When did you die?"))
 
 
+def test_a_year_question_is_not_answered_by_the_date_of_another_matter(verifier):
+    """你跟王維頭一回見面是在哪一年？ answered by a pasted "開元十六年，游京師" (true, of another matter) fails; the
+    same date said of the meeting, or a bare year, does not."""
+    p = _passage("a", "開元十六年，測詩人游京師，與王維相見。")
+    question = "你跟王維頭一回見面是在哪一年？"
+    other = "the question asks when something happened; the answer dates another matter"
+    checks = verifier.check([SentenceSupport("開元十六年，我游京師。", [1], 1.0)], [p], question)
+    assert [c.status for c in checks if c.kind == "date"] == ["supported"] and ("claim", other) in _claims(checks)
+    assert _claims(verifier.check([SentenceSupport("開元十六年，我與王維相見。", [1], 1.0)], [p], question)) == []
+    bare = verifier.check([SentenceSupport("開元十六年。", [1], 1.0)], [p], question)
+    assert ("claim", other) not in _claims(bare)
+    en = _passage("b", "In 728 Test Poet travelled to the capital, where he first met Wang Wei.", "en")
+    ask = "When did you first meet Wang Wei?"
+    travelled = SentenceSupport("In 728 I travelled to the capital.", [1], 1.0)
+    assert ("claim", other) in _claims(verifier.check([travelled], [en], ask))
+    assert _claims(verifier.check([SentenceSupport("I first met Wang Wei in 728.", [1], 1.0)], [en], ask)) == []
+    several = "When did you travel to the capital, and whom did you meet there?"  # may be answered in part
+    assert ("claim", other) not in _claims(verifier.check([travelled], [en], several))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("尝于太学赋诗，一座嗟伏，无敢抗。", False), ("I was one of the poets at court.", False),
+    ("年四十，乃游京师。", True), ("天宝初年，我入长安。", True), ("In the spring I set out.", True),
+    ("I was aged forty.", True), ("In the reign of Xuanzong.", True), ("In my fortieth year.", True),
+    ("三十歲那年我到了京師。", True), ("742.", True),
+])
+def test_states_time_is_a_time_not_any_numeral(text, expected):
+    from agent.claims import states_time
+    assert states_time(text) is expected
+
+
+def test_a_year_question_is_not_answered_by_a_bare_numeral(verifier):
+    """What is left of 你跟王维头一回见面是在哪一年？ after its dated sentence failed: "一座嗟伏" gives no time."""
+    p = _passage("a", "測詩人嘗於太學賦詩，一座嗟伏。")
+    checks = verifier.check([SentenceSupport("我嘗於太學賦詩，一座嗟伏。", [1], 1.0)], [p], "你跟王維頭一回見面是在哪一年？")
+    assert ("claim", "the question asks for a date or a number; the answer gives none") in _claims(checks)
+    # asked how many, a numeral is a count
+    many = verifier.check([SentenceSupport("我嘗於太學賦詩，一座嗟伏。", [1], 1.0)], [p], "有多少人聽你賦詩？")
+    assert ("claim", "the question asks for a date or a number; the answer gives none") not in _claims(many)
+
+
 @pytest.mark.parametrize("question, events", [
     ("你是哪一年去世的？", {"death"}), ("When were you born?", {"birth"}), ("你哪年出生的？", {"birth"}),
     ("In which year did you die?", {"death"}), ("How old were you when you died?", set()),  # an age answers it

@@ -77,6 +77,26 @@ def test_numbers_are_checked_by_value_across_numeral_systems(verifier):
     assert bad.status == "unsupported" and bad.lo == 500
 
 
+def test_a_number_counting_another_thing_does_not_support(verifier):
+    p = _passage("a", "測詩人有子三人，作詩三千首，年六十二卒。")
+    sons, years, poems, age = verifier.check(
+        [SentenceSupport("我做官三年。", [1], 1.0), SentenceSupport("我有三個兒子，三人皆在。", [1], 1.0),
+         SentenceSupport("我寫了三千篇詩。", [1], 1.0), SentenceSupport("我活了六十二年。", [1], 1.0)], [p])[:4]
+    assert (sons.text, sons.status) == ("三年", "unsupported")
+    assert (years.lo, years.status) == (3, "supported")  # 三人 counts people as 子三人 does
+    assert (poems.lo, poems.status) == (3000, "supported")  # 篇 and 首 both count poems
+    assert (age.lo, age.status) == (62, "supported")  # a span of life in years, an age at death
+
+
+def test_english_number_units_must_agree(verifier):
+    p = _passage("a", "The poet had three sons and wrote 3,000 poems; 3,000 men followed him.", "en")
+    years, soldiers = verifier.check(
+        [SentenceSupport("I served three years.", [1], 1.0), SentenceSupport("3,000 soldiers followed me.", [1], 1.0)],
+        [p])[:2]
+    assert (years.lo, years.status) == (3, "unsupported")
+    assert (soldiers.lo, soldiers.status) == (3000, "supported")
+
+
 def test_small_counts_are_not_claims(verifier):
     assert verifier.check([SentenceSupport("我有兩個朋友。", [1], 1.0)], [_passage("a", "測詩人好飲酒。")]) == []
 
@@ -407,7 +427,8 @@ def test_a_date_must_be_stated_of_the_same_thing(verifier):
 def test_a_date_the_question_states_is_its_premise(verifier):
     """A time scope the question gives and the answer repeats ("from 740 to 745") needs a passage on the same
     matter whose date overlaps it, not one that contains it; then it is cut, not refused."""
-    from agent.guard import PREMISE_NOTE, trim_premises
+    from agent.guard import PREMISE_NOTE
+    from agent.trim import trim_premises
 
     p = _passage("a", "Test Poet reached Chang'an in 742, where the emperor received him.", "en")
     s = SentenceSupport("From 740 to 745, the emperor received me in Chang'an.", [1], 1.0)
@@ -438,9 +459,55 @@ def test_the_question_s_time_is_cut_from_the_answer_not_refused(settings, embedd
     assert "755" not in ans.text
 
 
+def test_a_day_the_sources_do_not_give_is_cut_to_the_year(verifier):
+    """The question asks the year; the answer adds a day the passage gives otherwise: the year stays, checked again."""
+    from agent.trim import trim_dates
+
+    p = _passage("a", "742年10月22日，測詩人當選縣令。")
+    question = "你是哪一年當選縣令的？"
+    s = SentenceSupport("我於742年10月19日當選縣令。", [1], 1.0)
+    checks = verifier.check([s], [p], question)
+    assert [c.status for c in checks if c.kind == "date"] == ["contradicted"]
+    supports, after = trim_dates(verifier, [s], checks, [p], question)
+    assert [x.sentence for x in supports] == ["我於742年當選縣令。"] and not failing([c for c in after if c.action != "dropped"])
+    en = _passage("b", "On 22 October 742 Test Poet was elected magistrate.", "en")
+    s = SentenceSupport("I was elected magistrate on October 19, 742.", [1], 1.0)
+    ask = "In what year were you elected magistrate?"
+    supports, after = trim_dates(verifier, [s], verifier.check([s], [en], ask), [en], ask)
+    assert [x.sentence for x in supports] == ["I was elected magistrate in 742."]
+    assert not failing([c for c in after if c.action != "dropped"])
+    # asked for the day, the wrong day is not cut: it fails
+    day = "On what day were you elected magistrate?"
+    assert trim_dates(verifier, [s], verifier.check([s], [en], day), [en], day)[0] == [s]
+
+
+def test_a_date_nobody_asked_for_is_cut_whole_when_the_rest_still_says_something(verifier):
+    from agent.trim import trim_dates
+
+    p = _passage("a", "Test Poet reached Chang'an, where the emperor received him.", "en")
+    question = "Who received you in Chang'an?"
+    s = SentenceSupport("The emperor received me in Chang'an in 750.", [1], 1.0)
+    supports, checks = trim_dates(verifier, [s], verifier.check([s], [p], question), [p], question)
+    assert [x.sentence for x in supports] == ["The emperor received me in Chang'an."]
+    assert [c.action for c in checks if c.text == "750"] == ["dropped"] and not failing([c for c in checks if c.action != "dropped"])
+    # asked when, the date is the answer: not cut
+    when = "When did the emperor receive you in Chang'an?"
+    assert trim_dates(verifier, [s], verifier.check([s], [p], when), [p], when)[0] == [s]
+    # a date after the figure's death is never cut: it marks the answer as about later times
+    late = SentenceSupport("The emperor received me in Chang'an in 800.", [1], 1.0)
+    assert trim_dates(verifier, [late], verifier.check([late], [p], question), [p], question)[0] == [late]
+
+
+def test_a_date_nobody_asked_for_is_dropped_from_the_answer_through_ask(settings, embedder):
+    llm = ScriptedChatModel(["The emperor received me in Chang'an in 750.[1]"] * 2)
+    ans = _agent(settings, embedder, llm).ask("Who received you when you reached Chang'an?")
+    assert not ans.abstained and "emperor received me in Chang'an" in ans.text and "750" not in ans.text
+    assert [c.action for c in ans.date_checks if c.text == "750"][-1] == "dropped"
+
+
 def test_the_end_of_a_premise_range_goes_with_its_start():
     from agent.answer import DateCheck
-    from agent.guard import _premise_span
+    from agent.trim import _premise_span
 
     sentence = "I played there from 1942 to 1955."
     assert _premise_span(sentence, DateCheck(sentence, "1955", "date", 1955, 1955, "unsupported")) == (15, 32)

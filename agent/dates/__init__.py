@@ -74,7 +74,7 @@ from __future__ import annotations
 from .candidates import CIRCA
 from .eras import Era, era_candidates, era_year, sexagenary_years
 from .extract import DateMention, extract_dates
-from .numbers import NumberMention, extract_numbers
+from .numbers import NumberMention, extract_numbers, units_agree
 from .numerals import chinese_numeral, english_number, number_value, shift_year, to_chinese_numeral
 
 __all__ = [
@@ -88,6 +88,7 @@ __all__ = [
     "era_year",
     "extract_dates",
     "extract_numbers",
+    "units_agree",
     "number_value",
     "sexagenary_years",
     "shift_year",

@@ -27,7 +27,7 @@ from .numerals import (
     english_number,
 )
 
-__all__ = ["NumberMention", "extract_numbers"]
+__all__ = ["NumberMention", "extract_numbers", "units_agree"]
 
 
 @dataclass(frozen=True)
@@ -177,3 +177,24 @@ def extract_numbers(text: str) -> list[NumberMention]:
         chosen.append(n)
     return sorted((NumberMention(text[n.start:n.end], n.start, n.end, n.value, n.unit, n.approx) for n in chosen),
                   key=lambda n: n.start)
+
+
+# Units that count the same kind of thing, in either language: an age and a span of years (年六十二 and "62
+# years"), people (三千人, "3,000 soldiers", 騎五千), pieces of writing (詩千餘篇, "1,000 poems").
+_UNIT_GROUPS = (
+    frozenset({"年", "歲"}),
+    frozenset({"人", "名", "位", "員", "口", "騎", "兵", "soldier", "troop", "citizen", "warrior", "follower", "officer",
+               "slave", "captive", "prisoner", "horsemen", "infantry", "cavalry", "militia", "legionary", "volunteer",
+               "inhabitant", "resident", "guard", "retainer", "disciple", "student"}),
+    frozenset({"首", "篇", "piece", "work", "verse", "song", "ode"}),
+    frozenset({"卷", "冊", "部", "volume", "book", "scroll", "chapter", "juan", "章", "回"}),
+    frozenset({"天", "day"}),
+)
+
+
+def units_agree(a: str, b: str) -> bool:
+    """True when two numbers' units count the same kind of thing, or when either has none: "three sons" does
+    not support "three years", but 年六十二 supports "62 years" and "3,000 men" supports 三千人."""
+    if not a or not b or a == b:
+        return True
+    return any(a in g and b in g for g in _UNIT_GROUPS)
