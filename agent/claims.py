@@ -167,7 +167,9 @@ _TIME_RE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:era|reign|period)\b|\b(?:era|reign)\s+of\s+[A-Z]|"
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Ides|Kalends|Nones)\b|"
     r"(?i:\b(?:spring|summer|autumn|winter|aged?|years?\s+old|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
-    r"ninth|tenth|\w+tieth|\w+teenth)\s+year)\b)|[春夏秋冬]|初年|末年|晚年|年間|年间|之[時时]|那年|當年|当年"
+    r"ninth|tenth|\w+tieth|\w+teenth)\s+year)\b)|"
+    r"(?i:\bat\s+(?:the\s+age\s+of\s+)?(?:ten|eleven|twelve|\w+teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty(?:-\w+)?)\b)|"
+    r"[春夏秋冬]|初年|末年|晚年|年間|年间|之[時时]|那年|當年|当年"
 )
 
 

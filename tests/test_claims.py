@@ -295,7 +295,8 @@ def test_a_year_question_is_not_answered_by_the_date_of_another_matter(verifier)
     ("尝于太学赋诗，一座嗟伏，无敢抗。", False), ("I was one of the poets at court.", False),
     ("年四十，乃游京师。", True), ("天宝初年，我入长安。", True), ("In the spring I set out.", True),
     ("I was aged forty.", True), ("In the reign of Xuanzong.", True), ("In my fortieth year.", True),
-    ("三十歲那年我到了京師。", True), ("742.", True),
+    ("三十歲那年我到了京師。", True), ("742.", True), ("At forty I went up to the capital.", True),
+    ("At the age of twenty-five I passed.", True), ("At court I met him.", False), ("I was set at liberty.", False),
 ])
 def test_states_time_is_a_time_not_any_numeral(text, expected):
     from agent.claims import states_time
