@@ -88,7 +88,8 @@ def _premise_span(sentence: str, check: DateCheck) -> tuple[int, int] | None:
 
 def _tidy(sentence: str) -> str:
     """A sentence after a cut: single spaces, no space before punctuation, a capital first letter."""
-    s = re.sub(r"\s{2,}", " ", sentence).strip()
+    s = re.sub(r"\s*(?:\(\s*\)|（\s*）)", "", sentence)  # a gloss whose date was cut: 蘇軾在嘉祐五年（1060年） -> 蘇軾
+    s = re.sub(r"\s{2,}", " ", s).strip()
     s = re.sub(r"\s+([,.;:!?])", r"\1", s)
     s = re.sub(r"^[,，]\s*", "", s)
     return s[:1].upper() + s[1:]

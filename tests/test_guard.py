@@ -511,3 +511,9 @@ def test_the_end_of_a_premise_range_goes_with_its_start():
 
     sentence = "I played there from 1942 to 1955."
     assert _premise_span(sentence, DateCheck(sentence, "1955", "date", 1955, 1955, "unsupported")) == (15, 32)
+
+
+def test_a_cut_leaves_no_empty_parentheses():
+    from agent.trim import _tidy
+    assert _tidy("杭州人說的蘇公堤是蘇軾（）修成的。") == "杭州人說的蘇公堤是蘇軾修成的。"
+    assert _tidy("the emperor received me ( ) in Chang'an .") == "The emperor received me in Chang'an."
