@@ -136,6 +136,9 @@ def trim_dates(verifier: Verifier, supports: list[SentenceSupport], checks: list
     if question is None:
         return supports, checks
     day, when = asks_for_day(question), asks_for_date(question)
+    # A question that states a time ("Which club did you play for from 1942 to 1955?") asks about that time: an
+    # answer's date there is what makes it true or not, and is never cut whole (trim_premises handles it).
+    scoped = bool(verifier.boundary.dates(question))
 
     whole: set[str] = set()  # the sentences a date is cut from whole
 
@@ -149,7 +152,7 @@ def trim_dates(verifier: Verifier, supports: list[SentenceSupport], checks: list
             if year is not None:
                 on = _ON_RE.search(sentence[:at])
                 out.append((on.start(), at + len(c.text), f"in {year}") if on else (at, at + len(c.text), year))
-            elif not when:
+            elif not when and not scoped:
                 out.append(_premise_span(sentence, c))
                 whole.add(sentence)
             else:

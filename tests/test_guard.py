@@ -493,6 +493,9 @@ def test_a_date_nobody_asked_for_is_cut_whole_when_the_rest_still_says_something
     # asked when, the date is the answer: not cut
     when = "When did the emperor receive you in Chang'an?"
     assert trim_dates(verifier, [s], verifier.check([s], [p], when), [p], when)[0] == [s]
+    # a question that states its own time asks about that time: the answer's date is never cut whole
+    scoped = "Who received you in Chang'an from 748 to 752?"
+    assert trim_dates(verifier, [s], verifier.check([s], [p], scoped), [p], scoped)[0] == [s]
     # a date after the figure's death is never cut: it marks the answer as about later times
     late = SentenceSupport("The emperor received me in Chang'an in 800.", [1], 1.0)
     assert trim_dates(verifier, [late], verifier.check([late], [p], question), [p], question)[0] == [late]
