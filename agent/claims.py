@@ -108,15 +108,18 @@ def question_topic(question: str, names: frozenset[str] = frozenset()) -> Tokens
 def dates_other_matter(sentence: str, spans: list[tuple[int, int]], topic: Tokens) -> bool:
     """True when a dated sentence, its dates (``spans``) aside, speaks only of things the question does not ask
     about: "年四十，乃游京师" for 你跟王维头一回见面是在哪一年？. A sentence that is only a date ("1858年") answers."""
-    chars = list(sentence)
-    for a, b in spans:
-        chars[a:b] = " " * (b - a)
-    words, cjk = content_terms(canonical_events("".join(chars)))
-    words = {w for w in words if not is_generic(w)}
-    cjk = {c for c in cjk if c not in GENERIC_ZH}
+    words, cjk = question_topic(_blank_spans(sentence, spans))
     if not (words or cjk) or not (topic[0] or topic[1]):
         return False
     return not (topic[0] & words or topic[1] & cjk)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the characters at ``spans`` (its dates and numbers) written as spaces."""
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
 
 
 def asks_for_date(question: str) -> bool:
@@ -238,10 +241,7 @@ def is_generic(term: str) -> bool:
 def new_content(sentence: str, question: str, names: frozenset[str], spans: list[tuple[int, int]]) -> Tokens:
     """What ``sentence`` adds to ``question``: its content terms without the question's, the names, the
     dates and numbers at ``spans``, question words, number words and words about the sources."""
-    chars = list(sentence)
-    for a, b in spans:
-        chars[a:b] = " " * (b - a)
-    words, cjk = content_terms(canonical_events("".join(chars)), exclude=names)
+    words, cjk = content_terms(canonical_events(_blank_spans(sentence, spans)), exclude=names)
     q_words, q_chars = content_terms(canonical_events(question))
     words = {w for w in words - q_words if not is_generic(w) and not (is_cjk(w) and any(c in q_chars for c in w))}
     cjk = {c for c in cjk - q_chars if c not in GENERIC_ZH}

@@ -282,8 +282,7 @@ class Verifier:
         life_events = asked_life_event(question) if question is not None and not asks_several(question) else set()
         asks_when = question is not None and bool(ASKS_YEAR_RE.search(question)) and not asks_several(question)
         topic = question_topic(question, self.names) if asks_when else (set(), set())
-        dated: list[str] = []  # the sentences that state a date
-        date_spans: dict[str, list[tuple[int, int]]] = {}
+        dated: dict[str, list[tuple[int, int]]] = {}  # the sentences that state a date, with their dates' spans
         contents: list = []
         for s in supports:
             dates = self.boundary.dates(s.sentence)
@@ -295,8 +294,7 @@ class Verifier:
             gives_date = gives_date or bool(dates or all_numbers or raw) or (
                 states_time(s.sentence) if asks_when else states_quantity(s.sentence))
             if dates:
-                dated.append(s.sentence)
-                date_spans[s.sentence] = taken
+                dated[s.sentence] = taken
             terms = content_terms(s.sentence)
             claim = claim_terms(s.sentence, dates, self.names)
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
@@ -330,7 +328,7 @@ class Verifier:
             elif dated and life_events and not any(speaks_of_life_event(s, life_events) for s in dated):
                 # 你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a true date of something else
                 checks.extend(_claim_check(ClaimFinding(s, "", "other_event")) for s in dated)
-            elif dated and asks_when and all(dates_other_matter(s, date_spans[s], topic) for s in dated):
+            elif dated and asks_when and all(dates_other_matter(s, spans, topic) for s, spans in dated.items()):
                 # 你跟王维头一回见面是在哪一年？ answered by "年四十，乃游京师": a true date of another matter
                 checks.extend(_claim_check(ClaimFinding(s, "", "other_matter")) for s in dated)
             elif asks_for_day(question) and not any(month_days(s.sentence) for s in supports):

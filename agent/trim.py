@@ -1,6 +1,7 @@
 """Cutting from a failing sentence the part that fails, so that the rest can stand: a gloss in parentheses, the
-asker's own time repeated as a premise, a day the sources do not give, a date a question did not ask for. Each cut is followed by checking the answer again (``Verifier.check``);
-what was cut stays in the checks as "dropped"."""
+asker's own time repeated as a premise, a day the sources do not give, a date a question did not ask for. Each
+cut is followed by checking the answer again (``Verifier.check``); what was cut stays in the checks as
+"dropped"."""
 
 from __future__ import annotations
 

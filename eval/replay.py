@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 from agent import prompts
+from agent.citations import MARKER_RE
 from agent.config import load_settings
 from agent.core import load_agent
 from agent.embeddings import make_embedder
 from agent.evaluation import run_eval
 from agent.llm import Generation
 from agent.modelfile import ModelFile
-
-_MARKER_RE = re.compile(r"\s*(?:\[\d+(?:[,，]\s*\d+)*\]|【\d+】)")
-
+from agent.plots import read_answer_rows
 
 class ReplayModel:
     """A chat model whose reply to a question is the stored rag draft of that question (markers removed), for
@@ -60,24 +58,17 @@ class ReplayModel:
 def drafts_of(rag_run: Path) -> dict[str, dict[str, str]]:
     """Figure -> question text -> the rag draft (its citation markers removed; a refusal as the model's words)."""
     drafts: dict[str, dict[str, str]] = {}
-    for line in (rag_run / "answers.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        answer = json.loads(line)["answer"]
+    for row in read_answer_rows(rag_run / "answers.jsonl"):
+        answer = row["answer"]
         lang = prompts.language_key(answer["language"])
-        text = prompts.CANNOT_ANSWER_MARKERS[lang][0] if answer["abstained"] else _MARKER_RE.sub("", answer["text"])
+        text = prompts.CANNOT_ANSWER_MARKERS[lang][0] if answer["abstained"] else MARKER_RE.sub("", answer["text"])
         drafts.setdefault(answer["figure"], {})[answer["question"]] = text.strip()
     return drafts
 
 
-def _rows(run: Path) -> dict[str, dict]:
-    path = run / "answers.jsonl"
-    return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r} if path.is_file() else {}
-
-
 def compare(new: Path, old: Path) -> list[str]:
     """One line per question whose correctness or abstention differs between two runs."""
-    a, b = _rows(old), _rows(new)
+    a, b = ({r["id"]: r for r in read_answer_rows(run / "answers.jsonl")} for run in (old, new))
     lines = []
     for qid in sorted(set(a) & set(b)):
         ka = (a[qid].get("answer_correct"), a[qid]["abstained"])
