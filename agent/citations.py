@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer import Citation, Passage
+from .dates.numerals import numeral_tokens
 from .textutil import content_terms, fold, is_cjk, keyword_tokens, split_sentences
 
 MARKER_RE = re.compile(r"\s*[\[【［]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】］]")
@@ -36,7 +37,9 @@ Tokens = tuple[set[str], set[str]]
 
 
 def passage_tokens(text: str) -> Tokens:
-    return set(keyword_tokens(text)), {c for c in fold(text) if is_cjk(c)}
+    """A passage's words (with the digits of its numbers written in words: "eighty-two" also counts as "82") and
+    its CJK characters."""
+    return set(keyword_tokens(text)) | numeral_tokens(text), {c for c in fold(text) if is_cjk(c)}
 
 
 def lexical_share(sentence: Tokens, passage: Tokens) -> float:

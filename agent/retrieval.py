@@ -46,6 +46,30 @@ _YOU_RE = re.compile(r"\b(?:yourself|you)\b", re.IGNORECASE)
 _NI_RE = re.compile(r"[你您](?:們|们)?")
 
 
+# Asking for an age in words the sources never use for it: they write "in the fifty-sixth year of his age", "at the
+# age of forty", "aged eighty-two". "How old were you when you died?" found none of these passages (Suetonius's
+# chapter 88 was not among the twelve best); asked "at what age", it is the first.
+_AGE_QUESTION = [
+    (re.compile(r"(?i)\bhow\s+old\b"), "at what age"),
+    # "How many years did you live?" is the age at death; "How long did you live in Hangzhou?" is not
+    (re.compile(r"(?i)\bhow\s+(?:many\s+years|long)\s+did\s+(\w+)\s+live\b"
+                r"(?!\s+(?:in|at|on|with|there|here|near|among|under|as|after|before|by|through)\b)"
+                r"(?:\s+(?:altogether|in\s+all))?"), r"at what age did \1 die"),
+]
+
+
+def search_query(question: str) -> str:
+    """The question as searched: an age asked for as the sources give one ("How old were you?" -> "At what age
+    were you?")."""
+    for pattern, words in _AGE_QUESTION:
+        question = pattern.sub(lambda m: _cased(m.expand(words), m.group(0)[0].isupper()), question)
+    return question
+
+
+def _cased(words: str, first: bool) -> str:
+    return words[:1].upper() + words[1:] if first else words
+
+
 def in_third_person(question: str, figure: Figure) -> str:
     """The question as a search query: "you" and 你 become the figure's name.
 
@@ -117,6 +141,7 @@ class HybridRetriever:
         k = k or self.settings.top_k
         if len(self.index) == 0:
             return []
+        question = search_query(question)
         qvec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
         n = self.settings.candidates
         qvecs = [qvec]
@@ -180,4 +205,4 @@ def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None) -
     return FigureRetriever(hybrid=retriever, k=k)
 
 
-__all__ = ["HybridRetriever", "content_terms", "coverage", "in_third_person", "make_langchain_retriever"]
+__all__ = ["HybridRetriever", "content_terms", "coverage", "in_third_person", "make_langchain_retriever", "search_query"]

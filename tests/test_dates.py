@@ -15,6 +15,7 @@ from agent.dates import (
     extract_dates,
     extract_numbers,
     number_value,
+    numeral_tokens,
     sexagenary_years,
     shift_year,
     to_chinese_numeral,
@@ -211,6 +212,7 @@ def test_sexagenary_years():
         ("62 years old", 701, 761, 764, False),
         ("in my sixty-second year", 701, 761, 763, False),
         ("in his 62nd year", 701, 761, 763, False),
+        ("He died in the fifty-sixth year of his age", -100, -46, -44, False),  # Suetonius, Divus Julius 88
         ("年七十三", -551, -480, -478, False),  # Confucius, died 479 BC
     ],
 )
@@ -434,6 +436,14 @@ def test_number_values_agree_across_scripts():
     assert number_value("三千") == number_value("3,000") == number_value("3000") == 3000
     assert number_value("three thousand") == 3000
     assert number_value("junk") is None
+
+
+def test_numeral_tokens_give_the_digits_of_numbers_written_in_words():
+    assert numeral_tokens("he died at the age of eighty-two") == {"82"}
+    assert numeral_tokens("卒，年八十二，將兵三千人") == {"82", "3000"}
+    # ordinals, small numbers and 第 ordinals give none: "the fifty-sixth year" is not 56 years
+    assert numeral_tokens("in the fifty-sixth year of his age, with two sons, 第五十六") == set()
+
 
 
 # -- numerals

@@ -4,7 +4,7 @@ from agent.answer import Passage
 from agent.citations import attach_citations, split_answer
 from agent.core import Agent
 from agent.figures import get_figure
-from agent.retrieval import content_terms, coverage, in_third_person
+from agent.retrieval import content_terms, coverage, in_third_person, search_query
 from agent.textutil import split_sentences
 
 
@@ -43,6 +43,27 @@ def test_the_search_query_names_the_figure_where_the_question_says_you(settings)
     assert in_third_person("你何時入長安？您可曾見過皇帝？", figure) == "測詩人何時入長安？測詩人可曾見過皇帝？"
     assert in_third_person("Youth and yourself: young?", figure) == "Youth and Test Poet: young?"
     assert in_third_person("When did Li Bai die?", figure) == "When did Li Bai die?"
+
+
+@pytest.mark.parametrize("question, query", [
+    ("How old were you when you died?", "At what age were you when you died?"),
+    ("You went to the capital late. How old were you then?", "You went to the capital late. At what age were you then?"),
+    ("How many years did you live altogether?", "At what age did you die?"),
+    ("Tell me: how long did he live?", "Tell me: at what age did he die?"),
+    ("How long did you live in Hangzhou?", "How long did you live in Hangzhou?"),  # a stay, not a life
+    ("How many years did you live there?", "How many years did you live there?"),
+    ("Were you old when you married?", "Were you old when you married?"),
+])
+def test_an_age_is_searched_for_as_the_sources_give_it(question, query):
+    assert search_query(question) == query
+
+
+def test_retrieval_searches_for_an_age_as_the_sources_write_it(settings, embedder, monkeypatch):
+    seen = []
+    embed_query = embedder.embed_query
+    monkeypatch.setattr(embedder, "embed_query", lambda text: seen.append(text) or embed_query(text))
+    _agent(settings, embedder).retrieve("How old were you when you died?")
+    assert seen == ["At what age were you when you died?", "At what age were Test Poet when Test Poet died?"]
 
 
 def test_retrieval_searches_with_the_question_and_its_third_person_form(settings, embedder, monkeypatch):
@@ -101,6 +122,14 @@ def test_wrong_marker_replaced_by_supported_passage():
 def test_citation_added_when_model_wrote_none():
     text, cites, _ = attach_citations("I was born in 701 and read in Shu.", [Passage("e:1", "He was born in 701 in Shu.", "Life", "Life §1", 0.1)])
     assert text.endswith("[1]") and cites[0].marker == "[1]"
+
+
+def test_a_number_in_digits_is_cited_to_the_passage_that_writes_it_in_words():
+    passages = [Passage("e:1", "He went home and died at the age of eighty-two.", "Life", "Life §4", 0.1)]
+    text, cites, _ = attach_citations("I lived for 82 years.", passages)
+    assert text.endswith("[1]") and cites[0].passage_id == "e:1"
+    text, cites, _ = attach_citations("I lived for 81 years.", passages)
+    assert cites == []
 
 
 def test_unsupported_sentence_gets_no_citation():

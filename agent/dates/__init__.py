@@ -75,7 +75,7 @@ from .candidates import CIRCA
 from .eras import Era, era_candidates, era_year, sexagenary_years
 from .extract import DateMention, extract_dates
 from .numbers import NumberMention, extract_numbers, units_agree
-from .numerals import chinese_numeral, english_number, number_value, shift_year, to_chinese_numeral
+from .numerals import chinese_numeral, english_number, number_value, numeral_tokens, shift_year, to_chinese_numeral
 
 __all__ = [
     "CIRCA",
@@ -90,6 +90,7 @@ __all__ = [
     "extract_numbers",
     "units_agree",
     "number_value",
+    "numeral_tokens",
     "sexagenary_years",
     "shift_year",
     "to_chinese_numeral",

@@ -32,7 +32,9 @@ _EN_AGE_OLD_RE = re.compile(r"(?i:(?:\s+|-)years?(?:\s+|-)old)\b")
 _EN_AGE_OLD_HEAD_RE = re.compile(rf"(?P<num>\b\d{{1,3}}|{_EN_WORDNUM})$")
 _EN_AGE_ORD_RE = re.compile(
     rf"(?i:\bin\s+(?:my|his|her|their)\s+)(?P<ord>\d{{1,3}}(?:st|nd|rd|th)|{_EN_WORDNUM})\s+(?i:year)\b"
-    r"(?!\s+(?i:of|as|at|in|on|after|since)\b)")
+    r"(?!\s+(?i:of|as|at|in|on|after|since)\b)|"
+    # the older translators' "in the fifty-sixth year of his age" (Suetonius, Divus Julius 88)
+    rf"(?i:\bin\s+the\s+)(?P<ord2>\d{{1,3}}(?:st|nd|rd|th)|{_EN_WORDNUM})\s+(?i:year\s+of\s+(?:my|his|her|their)\s+age)\b")
 
 
 class _Age(NamedTuple):
@@ -88,7 +90,7 @@ def _ages(t: str) -> Iterator[_Age]:
             if head:
                 found.append((head.start(), m.end(), head.group("num"), False))
     if "year" in lower:
-        found += [(m.start(), m.end(), m.group("ord"), True) for m in _EN_AGE_ORD_RE.finditer(t)]
+        found += [(m.start(), m.end(), m.group("ord") or m.group("ord2"), True) for m in _EN_AGE_ORD_RE.finditer(t)]
     for start, end, word, ordinal in found:
         if word[0].isdigit():
             n = int(re.match(r"\d+", word).group(0))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["chinese_numeral", "english_number", "number_value", "shift_year", "to_chinese_numeral"]
+__all__ = ["chinese_numeral", "english_number", "number_value", "numeral_tokens", "shift_year", "to_chinese_numeral"]
 
 
 # -- year arithmetic
@@ -229,3 +229,27 @@ def number_value(text: str) -> int | None:
         return chinese_numeral(text)
     except ValueError:
         return None
+
+
+_EN_WORDNUM_RE = re.compile(_EN_WORDNUM)
+_ZH_NUMERAL_RUN_RE = re.compile(r"[〇○零一二三四五六七八九十百千萬万兩两]{2,}")
+
+
+def numeral_tokens(text: str) -> set[str]:
+    """The digits of the numbers ``text`` writes out in words, from ten up ("eighty-two" and 八十二 give "82"), so
+    that "I lived to 82" shares its number with "he died at the age of eighty-two". Ordinals give none: "in his
+    fifty-sixth year" is not 56 years old."""
+    out = set()
+    for m in _EN_WORDNUM_RE.finditer(text):
+        parsed = english_number(m.group(0))
+        if parsed and not parsed[1] and parsed[0] >= 10:
+            out.add(str(parsed[0]))
+    for m in _ZH_NUMERAL_RUN_RE.finditer(text):
+        if text[m.start() - 1:m.start()] != "第":
+            try:
+                value = chinese_numeral(m.group(0))
+            except ValueError:
+                continue
+            if value >= 10:
+                out.add(str(value))
+    return out
