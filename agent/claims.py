@@ -127,6 +127,15 @@ def asks_for_date(question: str) -> bool:
     return bool(_ASKS_DATE_RE.search(question))
 
 
+_ASKS_COUNT_RE = re.compile(r"(?i:\bhow\s+(?:many|much|old|long)\b|\b(?:at\s+)?what\s+age\b)|多少|多久|多大|[幾几](?!乎)")
+
+
+def asks_count(question: str) -> bool:
+    """True when the question asks how many, how much, how long or how old (你在翰林待了幾年？): the answer's
+    one or two is then the claim, not an everyday word."""
+    return bool(_ASKS_COUNT_RE.search(question))
+
+
 _QUANTITY_RE = re.compile(
     r"\d|[〇○零一二三四五六七八九十百千萬万兩两廿卅]|"
     rf"(?i:\b(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\b)|"

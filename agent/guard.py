@@ -36,6 +36,7 @@ from .claims import (
     ClaimFinding,
     ContentSupport,
     asked_life_event,
+    asks_count,
     asks_for_date,
     asks_for_day,
     asks_several,
@@ -239,6 +240,8 @@ class _Evidence:
 PREMISE_NOTE = "the question's own time; a passage on the same matter gives "
 # A figure written in digits; ordinals ("20th") and decimals are left out.
 _DIGITS_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[,.]\d|st\b|nd\b|rd\b|th\b)")
+# A decimal ("身高：1.75米", "3.5 miles"): supported only by a passage that writes the same figure.
+_DECIMAL_RE = re.compile(r"(?<![\d.,])\d+\.\d+(?![\d.])")
 _AGE_UNITS = ("歲", "岁", "年")
 _QUANTITY_KINDS = ("year", "day", "count")  # silences on a date or a number (agent.silence)
 
@@ -278,6 +281,7 @@ class Verifier:
         evidence = [self._evidence(p.id, p.text) for p in passages]
         gives_date = says_more = False
         where = question is not None and asks_where(question)
+        counted = question is not None and asks_count(question)
         premises = self.boundary.dates(question) if question else []
         life_events = asked_life_event(question) if question is not None and not asks_several(question) else set()
         asks_when = question is not None and bool(ASKS_YEAR_RE.search(question)) and not asks_several(question)
@@ -288,10 +292,13 @@ class Verifier:
             dates = self.boundary.dates(s.sentence)
             taken = [(d.start, d.end) for d in dates]
             all_numbers = [n for n in extract_numbers(s.sentence) if not any(a < n.end and n.start < b for a, b in taken)]
-            numbers = [n for n in all_numbers if n.value >= MIN_CHECKED_NUMBER]
-            spans = taken + [(n.start, n.end) for n in all_numbers]
+            # one or two is an everyday word, unless the question asks how many ("two years" in the Hanlin Academy)
+            least = 1 if counted else MIN_CHECKED_NUMBER
+            numbers = [n for n in all_numbers if n.value >= least]
+            decimals = list(_DECIMAL_RE.finditer(s.sentence))
+            spans = taken + [(n.start, n.end) for n in all_numbers] + [m.span() for m in decimals]
             raw = [m for m in _DIGITS_RE.finditer(s.sentence) if not any(a < m.end() and m.start() < b for a, b in spans)]
-            gives_date = gives_date or bool(dates or all_numbers or raw) or (
+            gives_date = gives_date or bool(dates or all_numbers or raw or decimals) or (
                 states_time(s.sentence) if asks_when else states_quantity(s.sentence))
             if dates:
                 dated[s.sentence] = taken
@@ -306,7 +313,8 @@ class Verifier:
                                         others, passages, evidence, unit=n.unit) for n in numbers]
             mine += [self._check_number(s.sentence, m.group(0), int(m.group(0).replace(",", "")), m, claim, cited, others,
                                         passages, evidence)
-                     for m in raw if int(m.group(0).replace(",", "")) >= MIN_CHECKED_NUMBER]
+                     for m in raw if int(m.group(0).replace(",", "")) >= least]
+            mine += [self._check_decimal(s.sentence, m.group(0), cited, others, passages, evidence) for m in decimals]
             checks += mine
             # A sentence whose dates are bound to a passage sentence about the same thing has had its content
             # checked with them; the content check is for the others.
@@ -316,7 +324,7 @@ class Verifier:
                 new = self.content.new_content(question, s.sentence, numbered)
                 contents.append(new)
                 # a date answers "when", not "where": "我是在西元前85年出生的" for 你在哪座城市出生？ says nothing new
-                quantity = (bool(dates or all_numbers or raw) or states_quantity(s.sentence)) and not where
+                quantity = (bool(dates or all_numbers or raw or decimals) or states_quantity(s.sentence)) and not where
                 says_more = says_more or quantity or any(new)
                 finding = ClaimFinding(s.sentence, "", "meta") if speaks_of_passages(s.sentence) else \
                     None if bound else self.content.check(question, s.sentence, numbered, passages, new)
@@ -453,6 +461,18 @@ class Verifier:
         else:
             found = word and self._word_found(word.group(0), claim, cited, others, evidence)
         return replace(base, status="supported", where=found[0], evidence=passages[found[1]].id) if found else base
+
+    @staticmethod
+    def _check_decimal(sentence, text: str, cited, others, passages, evidence) -> DateCheck:
+        """A decimal ("1.75米"): the same figure written in a passage."""
+        value = int(float(text))
+        base = DateCheck(sentence=sentence, text=text, kind="number", lo=value, hi=value, status="unsupported")
+        pattern = re.compile(rf"(?<![\d.]){re.escape(text)}(?![\d])")
+        for where, indices in (("cited", cited), ("retrieved", others)):
+            for i in indices:
+                if pattern.search(evidence[i].text):
+                    return replace(base, status="supported", where=where, evidence=passages[i].id)
+        return base
 
     @staticmethod
     def _word_found(word: str, claim, cited, others, evidence):

@@ -6,7 +6,7 @@ says the sources do not give what the question asks for, an answer that gives it
 well its date binds to a neighbouring sentence ("on 18 May 1843 he told Joshua Speed…").
 
 A *silence item* is one clause of such a sentence ("the day of either presidential election", 兩個早夭兒子的名字)
-with what it says is missing (a year, a day, a name, a place, a count, or anything about the topic) and its topic
+with what it says is missing (a year, a day, a name, a place, a count, a cause, or anything about the topic) and its topic
 terms. An item applies to a question that asks for that kind of thing about the same topic: at least half of the
 item's topic stands in the question. A year item whose sentence itself gives a year ("Neither Tang history
 states the year of Li Bai's birth; the China Biographical Database gives 701") does not forbid years: the normal
@@ -51,6 +51,8 @@ _KINDS_ITEM = [
     ("place", re.compile(r"(?i)\b(?:where|place|location|spot|birthplace)\b|地點|地点|何地|哪裡|哪里|何處|何处|哪一座|在哪|"
                          r"出生地|籍貫|籍贯|故鄉|故乡|家鄉|家乡")),
     ("count", re.compile(r"(?i)\bhow\s+(?:many|long|much|old)\b|\b(?:age|number)\b|多少|多久|幾|几|享年|年齡|年龄|歲數|岁数")),
+    # "neither the year nor the cause of his death": the cause is missing, not a year of it
+    ("cause", re.compile(r"(?i)\b(?:causes?|reasons?|why)\b|原因|緣故|缘故|死因|病因|因何|為何|为何")),
 ]
 _ASKS = {
     "day": ASKS_DAY_RE,
@@ -60,10 +62,13 @@ _ASKS = {
     "place": re.compile(r"(?i)\bwhere\b|\b(?:what|which)\s+(?:place|city|town|village|mountain|country|island)\b|"
                         r"哪裡|哪里|何處|何处|何地|哪一座|哪座|地點|地点|哪兒|哪儿|在哪"),
     "count": re.compile(r"(?i)\bhow\s+(?:many|much|old|long)\b|\bwhat\s+age\b|多少|多久|[幾几](?!乎)|多大|歲數|岁数|享年"),
+    "cause": re.compile(r"(?i)\bwhy\b|\bcaused?\b|\breasons?\b|\bwhat\s+(?:illness|disease|sickness|wound|killed)\b|"
+                        r"\bdied?\s+of\b|\bof\s+what\b|為何|为何|為什麼|为什么|為甚麼|为甚么|原因|緣故|缘故|死因|病因|因何|"
+                        r"[什甚]麼病|[什甚]么病|怎麼死|怎么死"),
 }
 # Which kinds of question an item's kind answers: a year not recorded leaves the day unrecorded too.
 _APPLIES = {"day": {"day"}, "year": {"year", "day"}, "name": {"name"}, "place": {"place"}, "count": {"count"},
-            "any": {"day", "year", "name", "place", "count", "other"}}
+            "cause": {"cause"}, "any": {"day", "year", "name", "place", "count", "cause", "other"}}
 
 _CLAUSE_RE = re.compile(r"[,，、:：]|\s+(?:or|nor|and)\s+|以及|或者?|和|與|与|及")
 _SOURCE_WORDS = re.compile(
@@ -90,7 +95,7 @@ _BIRTH_DEATH_YEAR = re.compile(r"生年|卒年|死年")
 class SilenceItem:
     """One thing a passage says the sources do not give."""
     text: str  # the clause, as shown in findings
-    kind: str  # "day", "year", "name", "place", "count" or "any"
+    kind: str  # "day", "year", "name", "place", "count", "cause" or "any"
     topic: Tokens
     sentence_has_year: bool
     passage_id: str

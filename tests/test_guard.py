@@ -101,6 +101,24 @@ def test_small_counts_are_not_claims(verifier):
     assert verifier.check([SentenceSupport("我有兩個朋友。", [1], 1.0)], [_passage("a", "測詩人好飲酒。")]) == []
 
 
+def test_a_small_count_is_checked_when_the_question_asks_how_many(verifier):
+    p = _passage("a", "Xuanzong received the poet in the Jinluan Hall and gave him a post in the Hanlin Academy.", "en")
+    question = "How many years did you serve in the Hanlin Academy?"
+    checks = verifier.check([SentenceSupport("I served in the Hanlin Academy for two years.", [1], 1.0)], [p], question)
+    assert [(c.text, c.status) for c in checks if c.kind == "number"] == [("two years", "unsupported")]
+    p2 = _passage("b", "He served in the Hanlin Academy for two years.", "en")
+    checks = verifier.check([SentenceSupport("I served in the Hanlin Academy for two years.", [1], 1.0)], [p2], question)
+    assert not failing(checks)
+
+
+def test_a_decimal_is_checked(verifier):
+    p = _passage("a", "測詩人身長七尺，好劍術。")
+    checks = verifier.check([SentenceSupport("我身高1.75米。", [1], 1.0)], [p], "你的身高是多少？")
+    assert [(c.text, c.status) for c in checks if c.kind == "number"] == [("1.75", "unsupported")]
+    checks = verifier.check([SentenceSupport("我身高1.75米。", [1], 1.0)], [_passage("b", "測詩人身高1.75米。")])
+    assert [(c.text, c.status) for c in checks] == [("1.75", "supported")]
+
+
 def test_hedge_rewrites_failing_sentences_once_and_keeps_the_rest():
     passages = [_passage("a", "測詩人入長安。")]
     supports = [SentenceSupport("我入長安。", [1], 1.0), SentenceSupport("那是750年。", [], 0.0),

@@ -81,7 +81,8 @@ def test_ordinary_sentences_are_not_silence():
 
 @pytest.mark.parametrize("question, kinds", [
     ("On what day did you marry?", {"day"}), ("你是哪一年出生的？", {"year"}), ("你父親叫什麼名字？", {"name"}),
-    ("Where were you buried?", {"place"}), ("How many sons did you have?", {"count"}), ("Why were you exiled?", {"other"}),
+    ("Where were you buried?", {"place"}), ("How many sons did you have?", {"count"}), ("Why were you exiled?", {"cause"}),
+    ("What illness did you die of?", {"cause"}), ("你是得什麼病死的？", {"cause"}), ("What did you write?", {"other"}),
 ])
 def test_question_kinds(question, kinds):
     assert question_kinds(question) == kinds
@@ -92,6 +93,14 @@ def test_an_item_applies_to_a_question_of_its_kind_about_its_topic():
     assert matching(items, "On what day did you marry?", NAMES)
     assert not matching(items, "Whom did you marry?", NAMES)  # a name, not a day
     assert not matching(items, "On what day did you die?", NAMES)  # another topic
+
+
+def test_a_cause_the_sources_do_not_give_is_not_a_year():
+    items = _items("After the victory the poet held a triumph and died soon after; the history gives neither the year "
+                   "nor the cause of his death, nor his age.")
+    assert [(i.kind, i.text) for i in items if "cause" in i.text] == [("cause", "the cause of his death")]
+    assert matching(items, "What illness or wound caused your death?", NAMES)
+    assert not matching(items, "Why did you leave the capital?", NAMES)  # another topic
 
 
 def test_a_year_item_in_a_sentence_that_gives_the_year_forbids_nothing():
