@@ -333,8 +333,11 @@ class Verifier:
         if question is not None and supports:
             if not gives_date and asks_for_date(question):
                 checks.extend(_claim_check(ClaimFinding(s.sentence, "", "no_date")) for s in supports)
-            elif dated and life_events and not any(speaks_of_life_event(s, life_events) for s in dated):
-                # 你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a true date of something else
+            elif dated and life_events and not any(
+                    speaks_of_life_event(s, life_events) and self._dated_life_event(s, checks, passages, evidence, life_events)
+                    for s in dated):
+                # 你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a true date of something else, also when
+                # the answer calls it the death ("我去世於光化中" from "光化中，加茂貞尚書令")
                 checks.extend(_claim_check(ClaimFinding(s, "", "other_event")) for s in dated)
             elif dated and asks_when and all(dates_other_matter(s, spans, topic) for s, spans in dated.items()):
                 # 你跟王维头一回见面是在哪一年？ answered by "年四十，乃游京师": a true date of another matter
@@ -404,6 +407,33 @@ class Verifier:
                                          lo=0, hi=0, status="unsupported", evidence=item.passage_id, note=note)
                                for s, new in zip(supports, contents) if (new[0] or new[1]) and s.sentence not in failed]
         return checks
+
+    @staticmethod
+    def _dated_life_event(sentence: str, checks: list[DateCheck], passages, evidence, events: set[str]) -> bool:
+        """The dates a sentence states for the figure's birth or death (``events``) are, in the passages that
+        support them, dates of that event: the passage sentence holding the date, or the one after it when that
+        one is undated ("是歲卒"), speaks of it. A date supported otherwise (an age, the timeline) or not at all is left to its own check."""
+        index = {p.id: i for i, p in enumerate(passages)}
+        found = [c for c in checks if c.sentence == sentence and c.kind == "date" and c.status == "supported"
+                 and c.evidence in index]
+        if not found or any(c.where == "timeline" for c in checks if c.sentence == sentence):
+            return True
+        for c in found:
+            ev = evidence[index[c.evidence]]
+            for e, *_ in ev.dates:
+                if e.lo <= c.hi and c.lo <= e.hi:
+                    start = max(ev.text.rfind(p, 0, e.start) for p in "。！？；.!?\n") + 1
+                    ends = sorted(i for i in (ev.text.find(p, e.end) for p in "。！？；.!?\n") if i >= 0)
+                    end = ends[0] + 1 if ends else len(ev.text)
+                    after = [i for i in (ev.text.find(p, end) for p in "。！？；.!?\n") if i >= 0]
+                    following = min(after) + 1 if after else len(ev.text)
+                    if not any(end <= o.start < following for o, *_ in ev.dates):  # "是歲卒", not "寶應元年，卒"
+                        end = following
+                    if speaks_of_life_event(ev.text[start:end], events):
+                        return True
+            if not any(e.lo <= c.hi and c.lo <= e.hi for e, *_ in ev.dates):
+                return True  # supported by an age or a count the passage gives: not a dated sentence there
+        return False
 
     def _check_date(self, sentence, d: DateMention, claim, stated_ordinals, cited, others, passages, evidence,
                     premises: Sequence[DateMention] = ()) -> DateCheck:

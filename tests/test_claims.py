@@ -271,6 +271,23 @@ def test_a_birth_or_death_question_is_not_answered_by_the_date_of_something_else
     assert _claims(verifier.check([SentenceSupport("I went to the capital in 742.", [1], 1.0)], [en], "When did you die?"))
 
 
+def test_a_death_date_is_a_date_the_passage_gives_for_the_death(verifier):
+    """"我去世於光化中，加茂貞尚書令" copies a passage sentence dating an office and calls it the death: the answer
+    speaks of dying, the passage's date does not (a 列傳 leak). The passage's death sentence, or the sentence
+    after the date ("是歲卒"), dates the death."""
+    p = _passage("a", "開元中，加測詩人尚書令。寶應元年，卒。")
+    question = "你是哪一年去世的？"
+    other = ("claim", "the question asks when the figure was born or died; the answer dates something else")
+    copied = verifier.check([SentenceSupport("我去世於開元中，加尚書令。", [1], 1.0)], [p], question)
+    assert [c.status for c in copied if c.kind == "date"] == ["supported"] and other in _claims(copied)
+    assert _claims(verifier.check([SentenceSupport("我卒於寶應元年。", [1], 1.0)], [p], question)) == []
+    next_sentence = _passage("b", "寶應元年，拜測詩人太師。是歲卒。")
+    assert other not in _claims(verifier.check([SentenceSupport("我寶應元年去世。", [1], 1.0)], [next_sentence], question))
+    en = _passage("c", "In 742 Test Poet was made a minister of the court. In 762 he died at the capital.", "en")
+    assert other in _claims(verifier.check([SentenceSupport("I died in 742 as a minister of the court.", [1], 1.0)],
+                                           [en], "When did you die?"))
+
+
 def test_a_year_question_is_not_answered_by_the_date_of_another_matter(verifier):
     """你跟王維頭一回見面是在哪一年？ answered by a pasted "開元十六年，游京師" (true, of another matter) fails; the
     same date said of the meeting, or a bare year, does not."""
