@@ -70,6 +70,8 @@ MIN_LOCAL_TERMS = 3
 DATE_CONTEXT_CHARS = 40
 # A passage sentence up to this long that holds one date is about that date as a whole.
 SINGLE_DATE_CHARS = 320
+# The month and day of a stated date may follow it this closely (天寶元年三月十五日).
+STATED_TAIL_CHARS = 8
 
 _INSTRUCTION_RE = re.compile(
     r"ignore (?:all |any |your |the |previous |above |prior )*(?:instructions|rules|sources|prompt)|"
@@ -307,7 +309,8 @@ class Verifier:
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
             stated_ordinals = ordinals(_blank(s.sentence, dates))
-            mine = [self._check_date(s.sentence, d, claim, stated_ordinals, cited, others, passages, evidence, premises)
+            mine = [self._check_date(s.sentence, d, claim, stated_ordinals, cited, others, passages, evidence, premises,
+                                     stated_end=min([o.start for o in dates if o.start >= d.end], default=len(s.sentence)))
                     for d in dates]
             mine += [self._check_number(s.sentence, n.text, n.value, _DIGITS_RE.match(s.sentence, n.start), claim, cited,
                                         others, passages, evidence, unit=n.unit) for n in numbers]
@@ -436,11 +439,13 @@ class Verifier:
         return False
 
     def _check_date(self, sentence, d: DateMention, claim, stated_ordinals, cited, others, passages, evidence,
-                    premises: Sequence[DateMention] = ()) -> DateCheck:
+                    premises: Sequence[DateMention] = (), stated_end: int | None = None) -> DateCheck:
+        """``stated_end``: where the next date of the sentence starts; the month or day written just after ``d``
+        (天寶元年三月) is part of it, the next date's month ("from October 1943 to June 1945") is not."""
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
-        stated_text = sentence[d.start:d.end + 8]
+        stated_text = sentence[d.start:min(d.end + STATED_TAIL_CHARS, len(sentence) if stated_end is None else stated_end)]
         around = date_context(sentence, d)
         local = claim_terms(around, self.boundary.dates(around), self.names) if around != sentence else None
         for where, indices in (("cited", cited), ("retrieved", others)):

@@ -191,6 +191,15 @@ def test_the_month_and_day_must_match_the_passage(verifier):
     assert wrong[0].status != "supported" and right[0].status == "supported"
 
 
+def test_the_month_of_the_next_date_in_a_range_is_not_the_first_dates(verifier):
+    """"from March 742 to May 744": the passage sentence dating the start gives March, and need not give May
+    (a TimeQA answer lost "October 1943" to the "June" of "to June 1945" read as its day and month)."""
+    p = _passage("a", "In March 742 Test Poet entered the Hanlin Academy. He left the Hanlin Academy in May 744.", "en")
+    start, end = verifier.check([SentenceSupport("I served in the Hanlin Academy from March 742 to May 744.", [1], 1.0)], [p])
+    [wrong] = verifier.check([SentenceSupport("I entered the Hanlin Academy in June 742.", [1], 1.0)], [p])
+    assert (start.status, end.status, wrong.status) == ("supported", "supported", "contradicted")
+
+
 def test_a_bare_figure_must_stand_in_a_passage_sentence_about_the_same_thing(verifier):
     p = _passage("a", "In his letter of 1851 Test Poet wrote about the harvest. He drank wine with 360 guests.", "en")
     [bad] = verifier.check([SentenceSupport("I handled 1851 cases.", [1], 1.0)], [p])
