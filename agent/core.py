@@ -204,10 +204,7 @@ class Agent:
             return _cite_evidence(text, citations, supports, checks, passages, joiner)
         gs = self.settings.guard
         earlier: list[DateCheck] = []
-        # The question's own time, repeated in the answer, is cut rather than asked about again: a second draft
-        # may lose the right answer ("from 1983 to 1984" became "from 1984 to 1988").
-        premised = trim_premises(verifier, supports, checks, passages, question)[1]
-        if gs.regenerate and failing([c for c in premised if c.action != "dropped"]):
+        if gs.regenerate:
             request = _feedback(failing(checks), lang, verifier.hints(failing(checks), passages))
             retry = [*messages, Message("assistant", raw), Message("user", request)]
             generation = self.llm.generate(retry)
