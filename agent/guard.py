@@ -100,14 +100,22 @@ def strip_instructions(passage: Passage) -> Passage:
     return replace(passage, text=joiner.join(s.strip() for s in kept))
 
 
+_SENTENCE_ENDS = "。！？；.!?\n"
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence of ``text`` that holds ``text[start:end]`` (its closing mark included)."""
+    first = max(text.rfind(p, 0, start) for p in _SENTENCE_ENDS) + 1
+    ends = [i for i in (text.find(p, end) for p in _SENTENCE_ENDS) if i >= 0]
+    return first, min(ends) + 1 if ends else len(text)
+
+
 def date_context(text: str, mention: DateMention, *, window: bool = True, others: Sequence[DateMention] = ()) -> str:
     """The passage sentence holding ``mention``; in a long sentence, the characters around it (unless not
     ``window``), except where no other date of ``others`` stands in a sentence of at most ``SINGLE_DATE_CHARS``:
     then all of that sentence is about its one date ("when his consulship ended he set out for his province, that
     is in 58 BC")."""
-    start = max(text.rfind(p, 0, mention.start) for p in "。！？；.!?\n") + 1
-    ends = [i for i in (text.find(p, mention.end) for p in "。！？；.!?\n") if i >= 0]
-    end = min(ends) + 1 if ends else len(text)
+    start, end = sentence_span(text, mention.start, mention.end)
     alone = bool(others) and end - start <= SINGLE_DATE_CHARS and not any(
         start <= o.start < end and (o.start, o.end) != (mention.start, mention.end) for o in others)
     if window and not alone and end - start > 2 * DATE_CONTEXT_CHARS + len(mention.text):
@@ -310,7 +318,7 @@ class Verifier:
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
             stated_ordinals = ordinals(_blank(s.sentence, dates))
             mine = [self._check_date(s.sentence, d, claim, stated_ordinals, cited, others, passages, evidence, premises,
-                                     stated_end=min([o.start for o in dates if o.start >= d.end], default=len(s.sentence)))
+                                     next_date=min((o.start for o in dates if o.start >= d.end), default=None))
                     for d in dates]
             mine += [self._check_number(s.sentence, n.text, n.value, _DIGITS_RE.match(s.sentence, n.start), claim, cited,
                                         others, passages, evidence, unit=n.unit) for n in numbers]
@@ -425,11 +433,8 @@ class Verifier:
             ev = evidence[index[c.evidence]]
             for e, *_ in ev.dates:
                 if e.lo <= c.hi and c.lo <= e.hi:
-                    start = max(ev.text.rfind(p, 0, e.start) for p in "。！？；.!?\n") + 1
-                    ends = sorted(i for i in (ev.text.find(p, e.end) for p in "。！？；.!?\n") if i >= 0)
-                    end = ends[0] + 1 if ends else len(ev.text)
-                    after = [i for i in (ev.text.find(p, end) for p in "。！？；.!?\n") if i >= 0]
-                    following = min(after) + 1 if after else len(ev.text)
+                    start, end = sentence_span(ev.text, e.start, e.end)
+                    following = sentence_span(ev.text, end, end)[1]
                     if not any(end <= o.start < following for o, *_ in ev.dates):  # "是歲卒", not "寶應元年，卒"
                         end = following
                     if speaks_of_life_event(ev.text[start:end], events):
@@ -439,13 +444,14 @@ class Verifier:
         return False
 
     def _check_date(self, sentence, d: DateMention, claim, stated_ordinals, cited, others, passages, evidence,
-                    premises: Sequence[DateMention] = (), stated_end: int | None = None) -> DateCheck:
-        """``stated_end``: where the next date of the sentence starts; the month or day written just after ``d``
+                    premises: Sequence[DateMention] = (), next_date: int | None = None) -> DateCheck:
+        """``next_date``: where the next date of the sentence starts; the month or day written just after ``d``
         (天寶元年三月) is part of it, the next date's month ("from October 1943 to June 1945") is not."""
         base = DateCheck(sentence=sentence, text=d.text, kind="date", lo=d.lo, hi=d.hi, status="unsupported")
         if self.boundary.after_cutoff(d.lo):
             return replace(base, status="contradicted", note=f"after the figure's time (cutoff {self.boundary.cutoff})")
-        stated_text = sentence[d.start:min(d.end + STATED_TAIL_CHARS, len(sentence) if stated_end is None else stated_end)]
+        tail = d.end + STATED_TAIL_CHARS
+        stated_text = sentence[d.start:tail if next_date is None else min(tail, next_date)]
         around = date_context(sentence, d)
         local = claim_terms(around, self.boundary.dates(around), self.names) if around != sentence else None
         for where, indices in (("cited", cited), ("retrieved", others)):
