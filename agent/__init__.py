@@ -7,10 +7,10 @@
 
 __version__ = "0.1.0"
 
-from .answer import Answer, Citation, ModelInfo, Passage, Timings  # noqa: E402
-from .config import Settings, load_settings  # noqa: E402
-from .core import Agent, load_agent  # noqa: E402
-from .errors import AgentError  # noqa: E402
+from agent.answer import Answer, Citation, ModelInfo, Passage, Timings  # noqa: E402
+from agent.config import Settings, load_settings  # noqa: E402
+from agent.core import Agent, load_agent  # noqa: E402
+from agent.errors import AgentError  # noqa: E402
 
 __all__ = [
     "Agent",

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError
+from agent.errors import ConfigError
 
 HOME_ENV = "AGENT_HOME"
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -4,31 +4,37 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from . import prompts
-from .answer import Answer, DateCheck, ModelInfo, Passage, Timings
-from .boundary import AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, LaterItem, PassageDates, later_works, names_after_death
-from .citations import attach_citations, split_answer
-from .claims import asks_for_date, asks_several
-from .config import Settings, load_settings
-from .corpus import read_specs
-from .embeddings import Embedder, make_embedder
-from .errors import InputError
-from .figures import Figure, get_figure
-from .guard import Verifier, failing, hedge, strip_instructions
-from .trim import trim_dates, trim_glosses, trim_premises
-from .index import FigureIndex, ensure_index
-from .llm import ChatModel, Message
-from .modelfile import resolve_model
-from .retrieval import HybridRetriever, make_langchain_retriever
-from .silence import says_silent, states_silence
-from .textutil import detect_language, fold, is_simplified, to_simplified, to_traditional
-from .timeline import load_timeline
+from agent.answer import Answer, ModelInfo, Passage, Timings
+from agent.config import Settings, load_settings
+from agent.errors import InputError
+from agent.generate import prompts
+from agent.generate.context import build_messages
+from agent.generate.llm import ChatModel, Message, make_chat_model
+from agent.index.embeddings import Embedder, make_embedder
+from agent.index.store import FigureIndex, ensure_index
+from agent.ingest.corpus import read_specs
+from agent.ingest.figures import Figure, get_figure
+from agent.ingest.timeline import load_timeline
+from agent.retrieve.hybrid import HybridRetriever, make_langchain_retriever
+from agent.text.script import detect_language, in_script_of
+from agent.verify.boundary import (
+    AFTER_MY_TIME,
+    NOT_PRESENT,
+    KnowledgeBoundary,
+    LaterItem,
+    PassageDates,
+    later_works,
+    names_after_death,
+)
+from agent.verify.citations import attach_citations, split_answer
+from agent.verify.claims import asks_for_date
+from agent.verify.guard import Guard, only_silence
+from agent.verify.injection import strip_instructions
+from agent.verify.silence import says_silent, states_silence
+from agent.verify.verifier import Verifier
 
 MAX_QUESTION_CHARS = 2000
 NOT_IN_SOURCES = "not_in_sources"
@@ -56,7 +62,6 @@ class Agent:
         self._llm = llm
         self._index = index
         self._retriever: HybridRetriever | None = None
-        self._positions: dict[str, int] | None = None
         self._dating: dict[int | None, PassageDates] = {}
         self._reference: list[Passage] | None = None
         self._after_death: tuple[str, ...] | None = None
@@ -130,7 +135,7 @@ class Agent:
                             NOT_PRESENT: prompts.ABSTAIN_NOT_PRESENT}.get(reason, prompts.ABSTAIN_NOT_IN_SOURCES)
                 text = template[lang].format(name=self.figure.name(lang), evidence=evidence)
                 answer.abstained, answer.abstain_reason, answer.citations = True, reason, []
-            answer.text = self._script(text or "", question)
+            answer.text = in_script_of(text or "", question)
             if on_token and not streamed:
                 on_token(answer.text)
             answer.timings.total = round(time.perf_counter() - start, 4)
@@ -160,13 +165,13 @@ class Agent:
 
         def stream(token: str) -> None:
             streamed.append(token)
-            on_token(self._script(token, question))
+            on_token(in_script_of(token, question))
 
         generation = llm.generate(messages, on_token=stream if on_token and not guarded else None)
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
         self._count(answer, generation)
-        raw = self._script(generation.text.strip(), question)
-        if not raw or _is_cannot_answer(raw, lang):
+        raw = in_script_of(generation.text.strip(), question)
+        if not raw or prompts.declines(raw, lang):
             return finish(reason=NOT_IN_SOURCES)
         text, citations, supports = self._cite(raw, relevant)
         if not citations:
@@ -175,9 +180,10 @@ class Agent:
         if guarded:
             if all(says_silent(s.sentence) for s in supports):  # "史料中未載。[1]" is an abstention, not an answer
                 return finish(reason=NOT_IN_SOURCES)
-            text, citations, checks = self._verify(answer, messages, raw, text, citations, supports, relevant, boundary)
+            guard_ = self._guard(boundary, answer, question, lang)
+            text, citations, checks = guard_.review(question, lang, messages, raw, (text, citations, supports), relevant)
             answer.date_checks = checks
-            if citations and all(says_silent(s) for s, _ in split_answer(text)):
+            if citations and only_silence(text):
                 citations = []  # asked again, the model said only that the sources are silent
             if not citations:  # every sentence failed its checks; the draft's dates are not repeated
                 # A draft that spoke of a time after the figure's own marks the question as about later times,
@@ -194,42 +200,16 @@ class Agent:
         answer.timings.generation = round(answer.timings.generation + generation.total_s, 4)
         answer.timings.tokens += generation.completion_tokens
 
-    def _verify(self, answer, messages, raw, text, citations, supports, passages, boundary):
-        """The guard's policy: check the draft; if a date or number fails, ask once more; hedge what still fails."""
-        question, lang = answer.question, answer.language
-        verifier = self._verifier(boundary)
-        checks = verifier.check(supports, passages, question)
-        joiner = "" if lang == "zh" else " "
-        if not failing(checks):
-            return _cite_evidence(text, citations, supports, checks, passages, joiner)
-        gs = self.settings.guard
-        earlier: list[DateCheck] = []
-        if gs.regenerate:
-            request = _feedback(failing(checks), lang, verifier.hints(failing(checks), passages))
-            retry = [*messages, Message("assistant", raw), Message("user", request)]
-            generation = self.llm.generate(retry)
+    def _guard(self, boundary: KnowledgeBoundary, answer: Answer, question: str, lang: str) -> Guard:
+        """The guard for this answer: asking again counts toward the answer's timings."""
+
+        def redraft(messages: list[Message]) -> str:
+            generation = self.llm.generate(messages)
             self._count(answer, generation)
-            raw2 = self._script(generation.text.strip(), question)
-            if raw2 and not _is_cannot_answer(raw2, lang):
-                text2, citations2, supports2 = self._cite(raw2, passages)
-                checks2 = verifier.check(supports2, passages, question) if citations2 else []
-                if citations2 and not failing(checks2):
-                    text2, citations2, checks2 = _cite_evidence(text2, citations2, supports2, checks2, passages, joiner)
-                    return text2, citations2, [replace(c, action="regenerated") for c in checks] + checks2
-                # Hedge whichever draft keeps more sentences that pass (the second when they tie): asked again,
-                # the model sometimes drops the one supported sentence it had.
-                if citations2 and _passing(supports2, checks2) >= _passing(supports, checks):
-                    earlier = [replace(c, action="regenerated") for c in checks]
-                    text, citations, supports, checks = text2, citations2, supports2, checks2
-                else:
-                    earlier = [replace(c, action="regenerated") for c in checks2]
-        supports, checks = trim_glosses(verifier, supports, checks, passages, question)
-        supports, checks = trim_premises(verifier, supports, checks, passages, question)
-        supports, checks = trim_dates(verifier, supports, checks, passages, question)
-        checks += _unanswered(verifier, supports, checks, passages, question)
-        text, citations, checks = hedge(supports, checks, passages, prompts.HEDGE[lang], drop=gs.on_failure == "drop",
-                                        joiner=joiner, claim_hedge_text=prompts.HEDGE_CLAIM[lang])
-        return text, citations, earlier + checks
+            return in_script_of(generation.text.strip(), question)
+
+        return Guard(self._verifier(boundary), self.settings.guard, redraft, self._cite,
+                     lambda text: prompts.declines(text, lang))
 
     def boundary(self, as_of: int | None = None, *, notes: bool = False) -> KnowledgeBoundary:
         """What the figure can know, up to its cutoff or up to ``as_of``; with ``notes``, also the names its own
@@ -286,7 +266,7 @@ class Agent:
             name=self.figure.name(lang), life=self.figure.life, era=self.figure.era, voice=self.figure.voice_for(lang)
         )
         generation = llm.generate([Message("system", system), Message("user", question)])
-        answer = Answer(figure=self.figure.id, question=question, text=self._script(generation.text.strip(), question),
+        answer = Answer(figure=self.figure.id, question=question, text=in_script_of(generation.text.strip(), question),
                         language=lang, model=ModelInfo(file=llm.model_file.name, sha256=llm.model_file.sha256))
         first = generation.first_token_s
         answer.timings = Timings(first_token=None if first is None else round(first, 4),
@@ -297,96 +277,15 @@ class Agent:
     # -- steps
     def build_messages(self, question: str, passages: list[Passage]) -> list[Message]:
         """The chat messages sent to the model for this question and these passages (token-budgeted)."""
-        lang = prompts.language_key(detect_language(question))
-        script = "simplified" if lang == "zh" and is_simplified(question) else "traditional"
-        system = prompts.SYSTEM[lang].format(
-            name=self.figure.name(lang),
-            life=self.figure.life,
-            era=self.figure.era,
-            voice=self.figure.voice_for(lang),
-            script=prompts.SCRIPT_NAME[script],
-        )
-        budget = self._passage_budget(system, question)
-        blocks: list[str] = []
-        for n, p in enumerate(passages, start=1):
-            block = prompts.PASSAGE.format(n=n, locator=p.locator, text=p.text)
-            cost = self.llm.count_tokens(block) + 1
-            if cost > budget:
-                if budget > 32:
-                    blocks.append(self.llm.truncate_to_tokens(block, budget))
-                break
-            blocks.append(block)
-            budget -= cost
-        user = prompts.USER[lang].format(passages="\n".join(blocks), question=question)
-        return [Message("system", system), Message("user", user)]
-
-    def _passage_budget(self, system: str, question: str) -> int:
-        gen = self.settings.generation
-        fixed = self.llm.count_tokens(system) + self.llm.count_tokens(question) + 48
-        return max(0, gen.n_ctx - gen.max_tokens - fixed)
+        return build_messages(self.figure, question, passages, self.llm, self.settings.generation)
 
     def _cite(self, text: str, passages: list[Passage]):
         sentences = [sentence for sentence, _ in split_answer(text)]
         if not sentences:
             return attach_citations(text, passages)
         svecs = self.embedder.embed_documents(sentences)
-        pvecs = np.vstack([self.index.dense.reconstruct(self._chunk_pos(p.id)) for p in passages])
+        pvecs = self.index.vectors([p.id for p in passages])
         return attach_citations(text, passages, sentence_vectors=svecs, passage_vectors=pvecs)
-
-    def _chunk_pos(self, passage_id: str) -> int:
-        if self._positions is None:
-            self._positions = {c.id: i for i, c in enumerate(self.index.chunks)}
-        return self._positions[passage_id]
-
-    @staticmethod
-    def _script(text: str, question: str) -> str:
-        """Write a Chinese answer in the script of the question."""
-        if detect_language(question) != "zh" or detect_language(text) != "zh":
-            return text
-        return to_simplified(text) if is_simplified(question) else to_traditional(text)
-
-
-def _cite_evidence(text, citations, supports, checks: list[DateCheck], passages, joiner: str):
-    """A draft that passed, also citing the retrieved passages its dates and numbers were found in (``hedge``
-    with nothing to hedge); unchanged when every one was found in a passage it cites already."""
-    if not any(c.where == "retrieved" for c in checks):
-        return text, citations, checks
-    return hedge(supports, checks, passages, "", joiner=joiner)
-
-
-def _passing(supports, checks: list[DateCheck]) -> int:
-    """How many cited sentences of a draft pass every check."""
-    bad = {c.sentence for c in failing(checks)}
-    return sum(1 for s in supports if s.passage_numbers and s.sentence not in bad and not says_silent(s.sentence))
-
-
-def _unanswered(verifier: Verifier, supports, checks: list[DateCheck], passages, question: str) -> list[DateCheck]:
-    """The checks that fail once the failing sentences are gone: what is left must still answer the question (a
-    year asked for and the sentence with the year hedged leaves "The man who shot me was an assassin's hand.")."""
-    bad = {c.sentence for c in failing(checks)}
-    kept = [s for s in supports if s.sentence not in bad]
-    if not bad or not kept or asks_several(question):  # a question in parts may be answered in part
-        return []
-    return failing(verifier.check(kept, passages, question))
-
-
-def _feedback(failed: list[DateCheck], lang: str, hints: list[str] = ()) -> str:
-    """The guard's request to answer again, naming what failed: dates and numbers (with what the passages state
-    instead, ``hints``), else the sentences."""
-    quote = (lambda t: t) if lang == "zh" else (lambda t: f'"{t}"')
-    sep = "、" if lang == "zh" else ", "
-    dated = [c.text for c in failed if c.kind != "claim"]
-    if dated:
-        text = prompts.REGENERATE[lang].format(items=sep.join(dict.fromkeys(quote(t) for t in dated)))
-        if hints:
-            text += prompts.REGENERATE_HINT[lang].format(items=sep.join(quote(h) for h in hints))
-        return text
-    return prompts.REGENERATE_CLAIM[lang].format(items=sep.join(dict.fromkeys(quote(c.sentence) for c in failed)))
-
-
-def _is_cannot_answer(text: str, lang: str) -> bool:
-    folded = fold(text)
-    return any(fold(m) in folded for m in prompts.CANNOT_ANSWER_MARKERS[lang])
 
 
 def _check_question(question: str) -> str:
@@ -424,11 +323,6 @@ class AgentPool:
         return self.get(figure_id).ask(question)
 
 
-def make_chat_model(settings: Settings) -> ChatModel:
-    """The configured chat model: the file is resolved (assembled on first use); weights load on first call."""
-    return ChatModel(resolve_model(settings.generation.model, settings.models_dir), settings.generation)
-
-
 def load_agent(
     figure: str,
     config: Settings | Path | None = None,
@@ -442,4 +336,4 @@ def load_agent(
     return Agent(get_figure(settings, figure), settings, embedder=embedder, llm=llm, progress=progress)
 
 
-__all__ = ["Agent", "AgentPool", "load_agent", "make_chat_model"]
+__all__ = ["Agent", "AgentPool", "load_agent"]

@@ -161,7 +161,7 @@ def _short(sha: str | None) -> str | None:
 def model_info(settings) -> dict:
     """The configured chat model's file and (the start of its) sha256, without assembling or loading it."""
     from agent.errors import AgentError
-    from agent.modelfile import BUNDLED, resolve_model
+    from agent.generate.modelfile import BUNDLED, resolve_model
 
     name = settings.generation.model
     spec = BUNDLED.get(name)
@@ -178,13 +178,13 @@ def model_info(settings) -> dict:
 
 
 def run_stamp() -> dict:
-    from agent.evaluation import git_commit
+    from agent.eval.runner import git_commit
 
     return {"date": time.strftime("%Y-%m-%d"), "git_commit": git_commit()}
 
 
 def metadata(settings) -> dict:
-    from agent.embeddings import embedder_id
+    from agent.index.embeddings import embedder_id
 
     return {**run_stamp(), "machine": machine(), "model": model_info(settings),
             "embedder": embedder_id(settings.embedding)}
@@ -275,8 +275,8 @@ def _dir_mb(path: Path) -> float:
 
 def bench_index(settings, embedder, files: list[Path], work: Path) -> dict:
     """Build an index of ``files`` as one figure under ``work`` and time it."""
-    from agent.figures import get_figure
-    from agent.index import build_index
+    from agent.index.store import build_index
+    from agent.ingest.figures import get_figure
 
     corpora = work / "corpora"
     write_bios_figure(corpora, files)
@@ -344,7 +344,7 @@ def memory_index(chunks: list, vectors: np.ndarray, tokens: list[list[str]], nam
     import bm25s
     import faiss
 
-    from agent.index import FigureIndex, TermWeights
+    from agent.index.store import FigureIndex, TermWeights
 
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -362,9 +362,9 @@ def load_base(settings, figure_ids: list[str]):
     """
     import faiss
 
-    from agent.chunking import Chunk
-    from agent.figures import get_figure
-    from agent.index import index_path, index_state, load_index
+    from agent.index.chunking import Chunk
+    from agent.index.store import index_path, index_state, load_index
+    from agent.ingest.figures import get_figure
 
     figures, chunks, vectors = [], [], []
     for fid in figure_ids:
@@ -386,7 +386,7 @@ def load_base(settings, figure_ids: list[str]):
 
 def pick_questions(n: int = 50, *, seed: int = SEED, directory: Path = QUESTIONS_DIR) -> list[str]:
     """A fixed seeded sample of the team's eval questions, half Chinese and half English."""
-    from agent.evaluation import read_questions_files
+    from agent.eval.runner import read_questions_files
 
     questions = read_questions_files(sorted(directory.glob("*.jsonl")))
     rng = random.Random(seed)
@@ -400,8 +400,8 @@ def pick_questions(n: int = 50, *, seed: int = SEED, directory: Path = QUESTIONS
 def bench_retrieval(figure, chunks: list, vectors: np.ndarray, embedder, retrieval_settings, questions: list[str],
                     sizes: list[int], *, repeats: int = 3, seed: int = SEED, log=print) -> dict:
     """p50/p95 retrieval latency at each size in ``sizes``, over ``questions`` asked ``repeats`` times."""
-    from agent.retrieval import HybridRetriever, in_third_person
-    from agent.textutil import keyword_tokens
+    from agent.retrieve.hybrid import HybridRetriever, in_third_person
+    from agent.text.terms import keyword_tokens
 
     base_tokens = [keyword_tokens(c.text) for c in chunks]
     embedder.embed_query("warm up")
@@ -622,7 +622,7 @@ def run_part(part: str, args) -> dict:
         print(message, flush=True)
 
     if part == "index":
-        from agent.embeddings import make_embedder
+        from agent.index.embeddings import make_embedder
 
         files = bio_files(args.bios_dir, args.bios)
         if not files:
@@ -632,7 +632,7 @@ def run_part(part: str, args) -> dict:
             out = bench_index(settings, embedder, files, Path(work))
         print(f"index: {out['chunks']} chunks in {out['wall_s']} s ({out['chunks_per_s']} chunks/s)", flush=True)
     elif part == "retrieval":
-        from agent.embeddings import make_embedder
+        from agent.index.embeddings import make_embedder
 
         figure, chunks, vectors = load_base(settings, args.base)
         embedder = make_embedder(settings.embedding, settings.models_dir)
@@ -642,8 +642,8 @@ def run_part(part: str, args) -> dict:
         out["base_figure"] = ",".join(args.base)
     elif part == "answer":
         from agent import load_agent
-        from agent.figures import get_figure
-        from agent.index import index_state
+        from agent.index.store import index_state
+        from agent.ingest.figures import get_figure
 
         state = index_state(get_figure(settings, args.figure), settings)
         if state != "ok":

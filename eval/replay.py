@@ -19,15 +19,16 @@ import json
 import sys
 from pathlib import Path
 
-from agent import prompts
-from agent.citations import MARKER_RE
 from agent.config import load_settings
 from agent.core import load_agent
-from agent.embeddings import make_embedder
-from agent.evaluation import run_eval
-from agent.llm import Generation
-from agent.modelfile import ModelFile
-from agent.plots import read_answer_rows
+from agent.eval.plots import read_answer_rows
+from agent.eval.runner import run_eval
+from agent.generate import prompts
+from agent.generate.llm import Generation
+from agent.generate.modelfile import ModelFile
+from agent.index.embeddings import make_embedder
+from agent.verify.citations import MARKER_RE
+
 
 class ReplayModel:
     """A chat model whose reply to a question is the stored rag draft of that question (markers removed), for

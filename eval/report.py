@@ -13,8 +13,9 @@ import argparse
 import json
 from pathlib import Path
 
-from agent.evaluation import MODES, comparison_markdown, summarize
-from agent.plots import read_answer_rows, write_mode_charts
+from agent.eval.plots import read_answer_rows, write_mode_charts
+from agent.eval.report import comparison_markdown, summarize
+from agent.eval.scoring import MODES
 
 SETS = {  # folder -> title
     "team": "eight team question sets",

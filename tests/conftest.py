@@ -132,7 +132,7 @@ def tiny_model_home(tmp_path, corpora, tiny_gguf, monkeypatch):
         )
         monkeypatch.setenv("AGENT_HOME", str(home))
         monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
-        monkeypatch.setattr("agent.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
+        monkeypatch.setattr("agent.index.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
         return home
 
     return make
@@ -158,10 +158,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 @pytest.fixture
 def verifier(settings):
     """The guard's verifier for the test poet, with one timeline event (705, the move to Mianzhou)."""
-    from agent.boundary import KnowledgeBoundary
-    from agent.figures import get_figure
-    from agent.guard import Verifier
-    from agent.timeline import TimelineEvent
+    from agent.ingest.figures import get_figure
+    from agent.ingest.timeline import TimelineEvent
+    from agent.verify.boundary import KnowledgeBoundary
+    from agent.verify.verifier import Verifier
 
     fig = get_figure(settings, "test-poet")
     timeline = [TimelineEvent(705, "神龍元年", False, {"zh": "測詩人隨家遷居綿州。", "en": "The family moves to Mianzhou."})]

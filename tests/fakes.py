@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from agent.llm import Generation, Message
-from agent.modelfile import ModelFile
-from agent.textutil import keyword_tokens
+from agent.generate.llm import Generation, Message
+from agent.generate.modelfile import ModelFile
+from agent.text.terms import keyword_tokens
 
 
 class HashEmbedder:

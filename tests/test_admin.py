@@ -8,7 +8,7 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import main
+from agent.cli.commands import main
 
 from .fakes import HashEmbedder
 
@@ -27,7 +27,7 @@ def cli_home(tmp_path, monkeypatch):
         f"corpora_dirs = ['{home / 'figures'}']\nindex_dir = '{tmp_path / 'idx'}'\n[embedding]\nmodel = 'test-hash-embedder'\n"
     )
     monkeypatch.setenv("AGENT_HOME", str(home))
-    monkeypatch.setattr("agent.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("agent.index.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
     monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
     return home
 

@@ -5,8 +5,8 @@ import pytest
 from agent.answer import Answer
 from agent.core import Agent
 from agent.errors import InputError
-from agent.figures import get_figure
-from agent.prompts import CANNOT_ANSWER, SYSTEM, USER, check_template
+from agent.generate.prompts import CANNOT_ANSWER, SYSTEM, USER, check_template
+from agent.ingest.figures import get_figure
 
 from .fakes import ScriptedChatModel
 

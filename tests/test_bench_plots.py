@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from agent.answer import Answer
-from agent.evaluation import EvalQuestion, score
-from agent.plots import load_summaries, read_answer_rows, write_mode_charts
+from agent.eval.plots import load_summaries, read_answer_rows, write_mode_charts
+from agent.eval.scoring import EvalQuestion, score
 
 from .conftest import REPO
 
@@ -97,7 +97,7 @@ def test_load_summaries_reads_rows_and_skips_a_torn_last_line(tmp_path):
 
 
 def test_replicate_reaches_the_size_with_unique_ids(bench):
-    from agent.chunking import Chunk
+    from agent.index.chunking import Chunk
 
     chunks = [Chunk(f"doc:{i}", "doc", f"text {i}", "T", f"T §{i}", "", "primary", "en") for i in range(7)]
     rng = np.random.default_rng(1)
@@ -150,8 +150,8 @@ def test_percentiles_and_markdown(bench):
 
 
 def test_tiny_retrieval_benchmark(bench, settings, embedder):
-    from agent.figures import get_figure
-    from agent.index import build_index
+    from agent.index.store import build_index
+    from agent.ingest.figures import get_figure
 
     build_index(get_figure(settings, "test-poet"), settings, embedder)
     figure, chunks, vectors = bench.load_base(settings, ["test-poet"])
@@ -168,8 +168,8 @@ def test_tiny_retrieval_benchmark(bench, settings, embedder):
 
 
 def test_bios_figure_is_a_valid_figure_with_sources(bench, tmp_path, settings):
-    from agent.corpus import read_specs
-    from agent.figures import get_figure
+    from agent.ingest.corpus import read_specs
+    from agent.ingest.figures import get_figure
 
     files = []
     for i in (3, 20, 100):

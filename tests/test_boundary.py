@@ -6,16 +6,24 @@ import glob
 
 import pytest
 
-from agent.boundary import (AFTER_MY_TIME, NOT_PRESENT, KnowledgeBoundary, LaterItem, PassageDates, later_works, names_after_death,
-                            world_items)
-from agent.chunking import Chunk
 from agent.config import load_settings
-from agent.corpus import read_specs
 from agent.errors import CorpusError
-from agent.evaluation import read_questions_files
-from agent.figures import get_figure
-from agent.loaders import SourceSpec
-from agent.timeline import load_timeline
+from agent.eval.runner import read_questions_files
+from agent.index.chunking import Chunk
+from agent.ingest.corpus import read_specs
+from agent.ingest.figures import get_figure
+from agent.ingest.loaders import SourceSpec
+from agent.ingest.timeline import load_timeline
+from agent.verify.boundary import (
+    AFTER_MY_TIME,
+    NOT_PRESENT,
+    KnowledgeBoundary,
+    LaterItem,
+    PassageDates,
+    later_works,
+    names_after_death,
+    world_items,
+)
 
 from .conftest import REPO
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from agent.citations import SentenceSupport
-from agent.claims import ContentSupport, asks_for_date, kin_terms, new_content, states_quantity, yes_no
 from agent.core import Agent, load_agent
 from agent.dates import extract_dates
-from agent.figures import get_figure
-from agent.guard import hedge, month_days, same_month_day
-from agent.prompts import HEDGE, HEDGE_CLAIM
-from agent.textutil import canonical_events
+from agent.dates.calendar import month_days, same_month_day
+from agent.generate.prompts import HEDGE, HEDGE_CLAIM
+from agent.ingest.figures import get_figure
+from agent.text.terms import canonical_events
+from agent.verify.citations import SentenceSupport
+from agent.verify.claims import ContentSupport, asks_for_date, kin_terms, new_content, states_quantity, yes_no
+from agent.verify.hedge import hedge
 
 from .fakes import ScriptedChatModel
 from .test_guard import _passage
@@ -57,7 +58,7 @@ def test_states_quantity_is_loose(text, expected):
     ("When were you born?", False),
 ])
 def test_questions_in_several_parts(question, several):
-    from agent.claims import asks_several
+    from agent.verify.claims import asks_several
 
     assert asks_several(question) is several
 
@@ -119,7 +120,7 @@ def test_a_sentence_in_another_script_than_the_passages_is_judged_by_the_referen
 
 def test_the_agent_judges_cross_script_sentences_by_its_own_biographies(settings, embedder):
     from agent.core import Agent
-    from agent.figures import get_figure
+    from agent.ingest.figures import get_figure
 
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder)
     verifier = agent._verifier(agent.boundary())
@@ -224,8 +225,8 @@ def test_an_ordinal_in_digits_matches_one_in_chinese_numerals(verifier):
 
 
 def test_a_silence_qualified_by_a_bare_year_in_the_figure_s_life_does_not_apply(verifier):
-    from agent.guard import Verifier
-    from agent.timeline import TimelineEvent
+    from agent.ingest.timeline import TimelineEvent
+    from agent.verify.verifier import Verifier
 
     born = Verifier(verifier.boundary, [TimelineEvent(701, "701", False, {"en": "The poet is born."})])
     qualified = _passage("a", "Neither history states the year of the poet's birth; a database gives 701.", "en")
@@ -325,7 +326,7 @@ def test_a_year_question_is_not_answered_by_the_date_of_another_matter(verifier)
     ("At the age of twenty-five I passed.", True), ("At court I met him.", False), ("I was set at liberty.", False),
 ])
 def test_states_time_is_a_time_not_any_numeral(text, expected):
-    from agent.claims import states_time
+    from agent.verify.claims import states_time
     assert states_time(text) is expected
 
 
@@ -345,7 +346,7 @@ def test_a_year_question_is_not_answered_by_a_bare_numeral(verifier):
     ("When did you become consul?", set()), ("Where were you born?", set()),
 ])
 def test_questions_asking_when_the_figure_was_born_or_died(question, events):
-    from agent.claims import asked_life_event
+    from agent.verify.claims import asked_life_event
     assert asked_life_event(question) == events
 
 
@@ -360,10 +361,11 @@ def test_leaving_and_setting_out_name_the_same_event(verifier):
 
 def test_a_consular_year_is_a_date_not_the_event_it_dates(tmp_path):
     """"In the consular year of Marcus Lepidus" dates an event; sharing it binds no other event to the year."""
-    from agent.boundary import KnowledgeBoundary
-    from agent.figures import load_figure
-    from agent.guard import Verifier, claim_terms
-    from agent.timeline import TimelineEvent
+    from agent.ingest.figures import load_figure
+    from agent.ingest.timeline import TimelineEvent
+    from agent.verify.boundary import KnowledgeBoundary
+    from agent.verify.support import claim_terms
+    from agent.verify.verifier import Verifier
 
     words, _ = claim_terms("I was consul for the first time in the consular year of Marcus Lepidus, 78 BC.", [])
     assert "lepidu" not in words and "consul" in words

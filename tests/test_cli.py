@@ -6,8 +6,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import main
-
+from agent.cli.commands import main
 
 ANSWER = "我於天寶元年即742年到達長安，得見皇帝。[1]"
 

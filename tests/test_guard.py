@@ -11,12 +11,13 @@ from dataclasses import replace
 import pytest
 
 from agent.answer import Passage
-from agent.citations import SentenceSupport
 from agent.core import Agent, load_agent
 from agent.errors import InputError
-from agent.figures import get_figure
-from agent.guard import failing, hedge, is_instruction, strip_instructions
-from agent.prompts import HEDGE
+from agent.generate.prompts import HEDGE
+from agent.ingest.figures import get_figure
+from agent.verify.citations import SentenceSupport
+from agent.verify.hedge import failing, hedge
+from agent.verify.injection import is_instruction, strip_instructions
 
 from .fakes import ScriptedChatModel
 
@@ -215,7 +216,7 @@ def test_a_question_in_parts_keeps_the_part_that_is_answered(settings, embedder)
 
 
 def test_a_sentence_ends_after_its_citation_marker():
-    from agent.citations import split_answer
+    from agent.verify.citations import split_answer
     text = "They included Li Bai and Zhang Xu.[1] The records say nothing of this.[2, 3] Done."
     assert split_answer(text) == [("They included Li Bai and Zhang Xu.", [1]),
                                   ("The records say nothing of this.", [2, 3]), ("Done.", [])]
@@ -260,7 +261,7 @@ def test_a_figure_counting_something_else_in_the_passage_is_not_found(verifier):
     ("The records say I was born in Forum Julii.", False),
 ])
 def test_speaking_of_the_passages(sentence, meta):
-    from agent.claims import speaks_of_passages
+    from agent.verify.claims import speaks_of_passages
     assert speaks_of_passages(sentence) is meta
 
 
@@ -445,8 +446,8 @@ def test_a_date_must_be_stated_of_the_same_thing(verifier):
 def test_a_date_the_question_states_is_its_premise(verifier):
     """A time scope the question gives and the answer repeats ("from 740 to 745") needs a passage on the same
     matter whose date overlaps it, not one that contains it; then it is cut, not refused."""
-    from agent.guard import PREMISE_NOTE
-    from agent.trim import trim_premises
+    from agent.verify.trim import trim_premises
+    from agent.verify.verifier import PREMISE_NOTE
 
     p = _passage("a", "Test Poet reached Chang'an in 742, where the emperor received him.", "en")
     s = SentenceSupport("From 740 to 745, the emperor received me in Chang'an.", [1], 1.0)
@@ -479,7 +480,7 @@ def test_the_question_s_time_is_cut_from_the_answer_not_refused(settings, embedd
 
 def test_a_day_the_sources_do_not_give_is_cut_to_the_year(verifier):
     """The question asks the year; the answer adds a day the passage gives otherwise: the year stays, checked again."""
-    from agent.trim import trim_dates
+    from agent.verify.trim import trim_dates
 
     p = _passage("a", "742年10月22日，測詩人當選縣令。")
     question = "你是哪一年當選縣令的？"
@@ -500,7 +501,7 @@ def test_a_day_the_sources_do_not_give_is_cut_to_the_year(verifier):
 
 
 def test_a_date_nobody_asked_for_is_cut_whole_when_the_rest_still_says_something(verifier):
-    from agent.trim import trim_dates
+    from agent.verify.trim import trim_dates
 
     p = _passage("a", "Test Poet reached Chang'an, where the emperor received him.", "en")
     question = "Who received you in Chang'an?"
@@ -528,13 +529,13 @@ def test_a_date_nobody_asked_for_is_dropped_from_the_answer_through_ask(settings
 
 def test_the_end_of_a_premise_range_goes_with_its_start():
     from agent.answer import DateCheck
-    from agent.trim import _premise_span
+    from agent.verify.trim import _premise_span
 
     sentence = "I played there from 1942 to 1955."
     assert _premise_span(sentence, DateCheck(sentence, "1955", "date", 1955, 1955, "unsupported")) == (15, 32)
 
 
 def test_a_cut_leaves_no_empty_parentheses():
-    from agent.trim import _tidy
+    from agent.verify.trim import _tidy
     assert _tidy("杭州人說的蘇公堤是蘇軾（）修成的。") == "杭州人說的蘇公堤是蘇軾修成的。"
     assert _tidy("the emperor received me ( ) in Chang'an .") == "The emperor received me in Chang'an."

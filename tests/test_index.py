@@ -3,8 +3,8 @@ import json
 import pytest
 
 from agent.errors import IndexError_
-from agent.figures import get_figure
-from agent.index import build_index, ensure_index, index_state, load_index
+from agent.index.store import build_index, ensure_index, index_state, load_index
+from agent.ingest.figures import get_figure
 
 from .fakes import HashEmbedder
 
@@ -88,3 +88,49 @@ def test_failed_build_keeps_old_index(settings, embedder, monkeypatch):
         build_index(fig, settings, embedder)
     assert (settings.index_dir / "test-poet" / "manifest.json").read_text() == before
     assert sorted(p.name for p in settings.index_dir.iterdir()) == ["test-poet"]
+
+
+class _SlowEmbedder(HashEmbedder):
+    """Embeds slowly and records, in a shared file, when each build embedded (to see whether two overlapped)."""
+
+    def __init__(self, log: str) -> None:
+        super().__init__()
+        self.log = log
+
+    def embed_documents(self, texts):
+        import os
+        import time
+
+        with open(self.log, "a") as fh:
+            fh.write(f"start {os.getpid()} {time.monotonic()}\n")
+        time.sleep(1.0)
+        out = super().embed_documents(texts)
+        with open(self.log, "a") as fh:
+            fh.write(f"end {os.getpid()} {time.monotonic()}\n")
+        return out
+
+
+def _build_in_child(settings, log, result) -> None:
+    fig = get_figure(settings, "test-poet")
+    index = ensure_index(fig, settings, _SlowEmbedder(log))
+    result.put(len(index))
+
+
+def test_two_processes_building_one_index_both_succeed_one_waiting(settings, tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    log = str(tmp_path / "embed.log")
+    result = ctx.Queue()
+    procs = [ctx.Process(target=_build_in_child, args=(settings, log, result)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    sizes = [result.get(timeout=5) for _ in procs]
+    assert sizes[0] == sizes[1] > 0
+    events = [line.split() for line in open(log)]
+    # one process built the index; the other waited on the lock, then found it built and only loaded it
+    assert [e[0] for e in events] == ["start", "end"]
+    assert index_state(get_figure(settings, "test-poet"), settings) == "ok"

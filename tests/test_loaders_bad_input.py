@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.corpus import figure_documents, read_specs
 from agent.errors import CorpusError
-from agent.figures import load_figure
-from agent.loaders import SourceSpec, load_source
+from agent.ingest.corpus import figure_documents, read_specs
+from agent.ingest.figures import load_figure
+from agent.ingest.loaders import SourceSpec, load_source
 
 GOOD_TEI = (
     '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A Test Life</title>'
@@ -30,8 +30,6 @@ BAD_FILES: dict[str, tuple[str, bytes, dict, tuple[str, ...]]] = {
     "binary named .html": ("page.html", b"\x00\x01\x02\x03" * 64, {}, ("binary",)),
     "binary named .xml": ("life.xml", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", {}, ("binary",)),
     "no known encoding": ("noise.txt", bytes([0x80, 0xFF, 0xFE, 0x81, 0x82, 0xA0, 0xFF]) * 40, {}, ("decode",)),
-    "latin-1 text": ("latin.txt", "Caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00e0 la carte. ".encode("latin-1") * 20, {},
-                     ("decode",)),
     "utf-16 mark, odd length": ("odd16.txt", b"\xff\xfe" + "李白".encode("utf-16-le") + b"a", {}, ("UTF-16",)),
     "utf-8 mark, bad bytes": ("bad8.txt", b"\xef\xbb\xbf" + "李白".encode("utf-8") + b"\xff\xfe\x80", {}, ("UTF-8",)),
     "html with only a script": (
@@ -171,6 +169,23 @@ def test_tei_external_entities_are_never_read(tmp_path):
     assert "Life of Agricola" in text  # entities the file itself declares are still expanded
 
 
+def test_latin_1_text_loads(tmp_path):
+    """An older Project Gutenberg file in ISO-8859-1 is read by its detected encoding, accents intact."""
+    path = tmp_path / "latin.txt"
+    path.write_bytes("The caf\u00e9 of the na\u00efve consul, \u00e0 la carte, with his r\u00e9sum\u00e9. ".encode("latin-1") * 20)
+    [doc] = load_source(SourceSpec(path=str(path)), path)
+    assert doc.sections[0].text.startswith("The caf\u00e9 of the na\u00efve consul, \u00e0 la carte")
+
+
+def test_gbk_and_big5_chinese_text_load(tmp_path):
+    text = "李白，字太白，隴西成紀人。天寶初，客遊會稽，與道士吳筠隱於剡中。" * 4
+    for encoding in ("gb18030", "big5"):
+        path = tmp_path / f"bio-{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        [doc] = load_source(SourceSpec(path=str(path)), path)
+        assert doc.sections[0].text == text, encoding
+
+
 def test_html_in_its_declared_latin_1_charset(tmp_path):
     path = tmp_path / "old-gutenberg.html"
     path.write_bytes(
@@ -181,9 +196,18 @@ def test_html_in_its_declared_latin_1_charset(tmp_path):
     assert doc.sections[0].text == "The caf\u00e9 of the na\u00efve consul."
 
 
-def test_html_with_an_unknown_declared_charset_is_a_corpus_error(tmp_path):
+def test_html_with_an_unknown_declared_charset_is_read_by_detection(tmp_path):
     path = tmp_path / "odd.html"
-    path.write_bytes(b'<html><head><meta charset="x-no-such-charset"></head><body><p>caf\xe9</p></body></html>')
+    path.write_bytes(b'<html><head><meta charset="x-no-such-charset"></head><body><p>The caf\xe9 of the na\xefve '
+                     b'consul, \xe0 la carte.</p></body></html>')
+    [doc] = load_source(SourceSpec(path=str(path)), path)
+    assert doc.sections[0].text == "The caf\u00e9 of the na\u00efve consul, \u00e0 la carte."
+
+
+def test_html_that_no_encoding_reads_is_a_corpus_error(tmp_path):
+    path = tmp_path / "odd.html"
+    path.write_bytes(b'<html><head><meta charset="x-no-such-charset"></head><body><p>' + bytes([0x80, 0xFF, 0xFE, 0x81]) * 60
+                     + b"</p></body></html>")
     with pytest.raises(CorpusError) as err:
         load_source(SourceSpec(path=str(path)), path)
     assert str(path) in str(err.value)
@@ -261,7 +285,7 @@ def test_missing_optional_source_is_skipped_and_the_rest_load(tmp_path, caplog):
         '[[source]]\npath = "gone/missing.txt"\noptional = true\n\n'
         '[[source]]\npath = "life.txt"\ncite_as = "A Life"\nkind = "secondary"\n',
     )
-    with caplog.at_level(logging.WARNING, logger="agent.corpus"):
+    with caplog.at_level(logging.WARNING, logger="agent.ingest.corpus"):
         docs = figure_documents(figure)
     assert [d.cite_as for d in docs] == ["A Life"]
     assert "He was born in 701." in docs[0].sections[0].text

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.chunking import chunk_document
 from agent.config import ChunkingSettings, load_settings
-from agent.documents import Document
 from agent.errors import CorpusError
-from agent.loaders import SourceSpec, load_source
+from agent.index.chunking import chunk_document
+from agent.ingest.documents import Document
+from agent.ingest.loaders import SourceSpec, load_source
 
 from .conftest import shared_path
 
@@ -247,7 +247,7 @@ def _write_figure(corpora: Path, source: Path) -> Path:
 
 def test_question_about_tianbao_retrieves_the_xin_tangshu_passage(tmp_path, embedder):
     from agent.core import Agent
-    from agent.figures import get_figure
+    from agent.ingest.figures import get_figure
 
     source = shared_path(*XIN_TANGSHU_LI_BAI)
     corpora = tmp_path / "corpora"

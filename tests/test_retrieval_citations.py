@@ -1,11 +1,11 @@
 import pytest
 
 from agent.answer import Passage
-from agent.citations import attach_citations, split_answer
 from agent.core import Agent
-from agent.figures import get_figure
-from agent.retrieval import content_terms, coverage, in_third_person, search_query
-from agent.textutil import split_sentences
+from agent.ingest.figures import get_figure
+from agent.retrieve.hybrid import content_terms, coverage, in_third_person, search_query
+from agent.text.sentences import split_sentences
+from agent.verify.citations import attach_citations, split_answer
 
 
 def _agent(settings, embedder):

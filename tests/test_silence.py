@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from agent.citations import SentenceSupport
-from agent.claims import asks_for_day
 from agent.core import Agent
-from agent.figures import get_figure
-from agent.prompts import HEDGE_CLAIM
-from agent.silence import matching, question_kinds, says_silent, silence_items
+from agent.generate.prompts import HEDGE_CLAIM
+from agent.ingest.figures import get_figure
+from agent.verify.citations import SentenceSupport
+from agent.verify.claims import asks_for_day
+from agent.verify.silence import matching, question_kinds, says_silent, silence_items
 
 from .fakes import ScriptedChatModel
 from .test_guard import _passage
@@ -131,7 +131,7 @@ def test_a_date_bound_next_to_a_silence_fails(verifier):
 
 
 def test_a_silence_in_a_note_applies_though_retrieval_missed_it(verifier):
-    from agent.guard import Verifier
+    from agent.verify.verifier import Verifier
     note = _passage("bio:3", "Tacitus does not give the year of his consulship.", "en")
     other = _passage("a", "By the list of consuls, the poet was born in 740.", "en")
     s = SentenceSupport("I was consul in the year 740.", [1], 1.0)

@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import main
-from agent.evaluation import read_eval_questions
+from agent.cli.commands import main
+from agent.eval.scoring import read_eval_questions
 
 from .conftest import REPO
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import main
+from agent.cli.commands import main
 
 pytestmark = pytest.mark.slow
 

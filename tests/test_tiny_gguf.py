@@ -130,8 +130,8 @@ def test_invalid_grammar_is_a_clean_error(tiny_gguf):
 
     from agent.config import GenerationSettings
     from agent.errors import ModelError
-    from agent.llm import ChatModel, Message
-    from agent.modelfile import ModelFile
+    from agent.generate.llm import ChatModel, Message
+    from agent.generate.modelfile import ModelFile
 
     model = ChatModel(ModelFile(tiny_gguf, "x" * 64), GenerationSettings(n_ctx=512, grammar='root ::= "unclosed'))
     with pytest.raises(ModelError, match="not a valid GBNF"):
@@ -139,7 +139,7 @@ def test_invalid_grammar_is_a_clean_error(tiny_gguf):
 
 
 def test_cpu_has_amx_reads_the_flags(tmp_path):
-    from agent.llm import cpu_has_amx
+    from agent.generate.llm import cpu_has_amx
 
     amx, plain = tmp_path / "amx", tmp_path / "plain"
     amx.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f amx_bf16 amx_int8 amx_tile\n")
@@ -153,10 +153,10 @@ def test_weight_repack_setting_loads_and_answers(tiny_gguf, repack, monkeypatch)
     parameters llama.cpp starts from are the library's own again afterwards."""
     from llama_cpp import llama_cpp as lib
 
-    from agent import llm as llm_module
     from agent.config import GenerationSettings
-    from agent.llm import ChatModel, Message
-    from agent.modelfile import ModelFile
+    from agent.generate import llm as llm_module
+    from agent.generate.llm import ChatModel, Message
+    from agent.generate.modelfile import ModelFile
 
     seen = []
     original = lib.llama_model_load_from_file

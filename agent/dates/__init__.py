@@ -71,11 +71,18 @@ from __future__ import annotations
 
 # Modules, each importing only those before it: numerals -> eras -> candidates -> english, chinese -> ages
 # -> extract (extract_dates) -> numbers (extract_numbers).
-from .candidates import CIRCA
-from .eras import Era, era_candidates, era_year, sexagenary_years
-from .extract import DateMention, extract_dates
-from .numbers import NumberMention, extract_numbers, units_agree
-from .numerals import chinese_numeral, english_number, number_value, numeral_tokens, shift_year, to_chinese_numeral
+from agent.dates.candidates import CIRCA
+from agent.dates.eras import Era, era_candidates, era_year, sexagenary_years
+from agent.dates.extract import DateMention, extract_dates
+from agent.dates.numbers import NumberMention, extract_numbers, units_agree
+from agent.dates.numerals import (
+    chinese_numeral,
+    english_number,
+    number_value,
+    numeral_tokens,
+    shift_year,
+    to_chinese_numeral,
+)
 
 __all__ = [
     "CIRCA",

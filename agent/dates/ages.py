@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .candidates import _Cand, _cand, _head
-from .chinese import _ZH_NUM, _era_number
-from .numerals import _DIGIT_VALUE, _EN_WORDNUM, english_number, shift_year
+from agent.dates.candidates import Candidate, head_match, make_candidate
+from agent.dates.chinese import ZH_NUM, era_number
+from agent.dates.numerals import DIGIT_VALUE, EN_WORDNUM, english_number, shift_year
 
 __all__: list[str] = []
 
@@ -22,19 +22,19 @@ _ZH_AGE_RE = re.compile(
     r"(?P<unit>岁)?(?P<more>余|多|许)?(?P<unit2>岁)?"
 )
 _ZH_AGE_PLAIN_RE = re.compile(
-    rf"(?<![第{_ZH_NUM}\d])(?P<num>\d{{1,3}}(?!\d)|[一二三四五六七八九十百廿卅卌两]+)(?P<more>余|多|许)?岁(?!次|在)"
+    rf"(?<![第{ZH_NUM}\d])(?P<num>\d{{1,3}}(?!\d)|[一二三四五六七八九十百廿卅卌两]+)(?P<more>余|多|许)?岁(?!次|在)"
 )
-_AGE_BAD_BEFORE = set(_ZH_NUM + "元正同明去翌次每本该那这此某数几多余历") | set("0123456789")
+_AGE_BAD_BEFORE = set(ZH_NUM + "元正同明去翌次每本该那这此某数几多余历") | set("0123456789")
 
 _EN_AGE_LEAD_RE = re.compile(
-    rf"(?i:\b(?:at\s+the\s+age\s+of|at\s+age|aged|age))\s+(?P<num>\d{{1,3}}|{_EN_WORDNUM})\b")
+    rf"(?i:\b(?:at\s+the\s+age\s+of|at\s+age|aged|age))\s+(?P<num>\d{{1,3}}|{EN_WORDNUM})\b")
 _EN_AGE_OLD_RE = re.compile(r"(?i:(?:\s+|-)years?(?:\s+|-)old)\b")
-_EN_AGE_OLD_HEAD_RE = re.compile(rf"(?P<num>\b\d{{1,3}}|{_EN_WORDNUM})$")
+_EN_AGE_OLD_HEAD_RE = re.compile(rf"(?P<num>\b\d{{1,3}}|{EN_WORDNUM})$")
 _EN_AGE_ORD_RE = re.compile(
-    rf"(?i:\bin\s+(?:my|his|her|their)\s+)(?P<ord>\d{{1,3}}(?:st|nd|rd|th)|{_EN_WORDNUM})\s+(?i:year)\b"
+    rf"(?i:\bin\s+(?:my|his|her|their)\s+)(?P<ord>\d{{1,3}}(?:st|nd|rd|th)|{EN_WORDNUM})\s+(?i:year)\b"
     r"(?!\s+(?i:of|as|at|in|on|after|since)\b)|"
     # the older translators' "in the fifty-sixth year of his age" (Suetonius, Divus Julius 88)
-    rf"(?i:\bin\s+the\s+)(?P<ord2>\d{{1,3}}(?:st|nd|rd|th)|{_EN_WORDNUM})\s+(?i:year\s+of\s+(?:my|his|her|their)\s+age)\b")
+    rf"(?i:\bin\s+the\s+)(?P<ord2>\d{{1,3}}(?:st|nd|rd|th)|{EN_WORDNUM})\s+(?i:year\s+of\s+(?:my|his|her|their)\s+age)\b")
 
 
 class _Age(NamedTuple):
@@ -52,7 +52,7 @@ def _age_range(n: int, more: bool) -> tuple[int, int]:
     return (n + 1, n + 9) if n % 10 == 0 else (n, n + 1)
 
 
-def _ages(t: str) -> Iterator[_Age]:
+def age_mentions(t: str) -> Iterator[_Age]:
     """Stated ages in Chinese (年六十二, 卒年六十餘, 六十二歲) and English ("at the age of 62", "in my 62nd year")."""
     for m in _ZH_AGE_RE.finditer(t):
         pre = m.group("pre")
@@ -63,9 +63,9 @@ def _ages(t: str) -> Iterator[_Age]:
         after = t[m.end():m.end() + 1]
         if after and after in "月日年载代号级间前后来":
             continue
-        n = _era_number(m.group("num"))
+        n = era_number(m.group("num"))
         if m.group("num2"):
-            n = n + _DIGIT_VALUE[m.group("num2")] if n and n % 10 == 0 else None
+            n = n + DIGIT_VALUE[m.group("num2")] if n and n % 10 == 0 else None
         if not n or not 1 <= n <= 130:
             continue
         if pre in ("年", "春秋", "寿") and not (m.group("unit") or m.group("unit2")) and n < 10:
@@ -74,7 +74,7 @@ def _ages(t: str) -> Iterator[_Age]:
         lo, hi = _age_range(n, more)
         yield _Age(m.start(), m.end(), lo, hi, True, more)
     for m in _ZH_AGE_PLAIN_RE.finditer(t):
-        n = _era_number(m.group("num"))
+        n = era_number(m.group("num"))
         if not n or not 1 <= n <= 130:
             continue
         more = bool(m.group("more"))
@@ -86,7 +86,7 @@ def _ages(t: str) -> Iterator[_Age]:
         found += [(m.start(), m.end(), m.group("num"), False) for m in _EN_AGE_LEAD_RE.finditer(t)]
     if "old" in lower:
         for m in _EN_AGE_OLD_RE.finditer(t):
-            head = _head(_EN_AGE_OLD_HEAD_RE, t, m.start(), 40)
+            head = head_match(_EN_AGE_OLD_HEAD_RE, t, m.start(), 40)
             if head:
                 found.append((head.start(), m.end(), head.group("num"), False))
     if "year" in lower:
@@ -103,11 +103,11 @@ def _ages(t: str) -> Iterator[_Age]:
             yield _Age(start, end, n, n, ordinal, False)
 
 
-def _age_dates(t: str, born: int | None) -> Iterator[_Cand]:
-    for a in _ages(t):
+def age_dates(t: str, born: int | None) -> Iterator[Candidate]:
+    for a in age_mentions(t):
         if born is None:
-            yield _cand(a.start, a.end, None, None, "age")
+            yield make_candidate(a.start, a.end, None, None, "age")
         elif a.sui:
-            yield _cand(a.start, a.end, shift_year(born, a.lo - 2), shift_year(born, a.hi), "age", a.approx)
+            yield make_candidate(a.start, a.end, shift_year(born, a.lo - 2), shift_year(born, a.hi), "age", a.approx)
         else:
-            yield _cand(a.start, a.end, shift_year(born, a.lo - 2), shift_year(born, a.hi + 1), "age", a.approx)
+            yield make_candidate(a.start, a.end, shift_year(born, a.lo - 2), shift_year(born, a.hi + 1), "age", a.approx)

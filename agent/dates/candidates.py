@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .numerals import shift_year
+from agent.dates.numerals import shift_year
 
 __all__ = ["CIRCA"]
 
@@ -19,7 +19,7 @@ CIRCA = 2  # years added on each side of a circa date
 # -- candidates
 
 
-class _Cand(NamedTuple):
+class Candidate(NamedTuple):
     start: int
     end: int
     lo: int | None  # None: recognised as date syntax but not resolved (it still hides its span)
@@ -32,24 +32,24 @@ class _Cand(NamedTuple):
 _KIND_RANK = {"range": 0, "era": 1, "age": 2, "year": 3, "circa": 3, "century": 4, "decade": 4, "sexagenary": 4}
 
 
-def _cand(start: int, end: int, lo: int | None, hi: int | None, kind: str, approx: bool = False) -> _Cand:
-    return _Cand(start, end, lo, hi, kind, approx, _KIND_RANK.get(kind, 5))
+def make_candidate(start: int, end: int, lo: int | None, hi: int | None, kind: str, approx: bool = False) -> Candidate:
+    return Candidate(start, end, lo, hi, kind, approx, _KIND_RANK.get(kind, 5))
 
 
-def _circa(start: int, end: int, lo: int, hi: int, kind: str = "circa") -> _Cand:
-    return _cand(start, end, shift_year(lo, -CIRCA), shift_year(hi, CIRCA), kind, True)
+def circa_candidate(start: int, end: int, lo: int, hi: int, kind: str = "circa") -> Candidate:
+    return make_candidate(start, end, shift_year(lo, -CIRCA), shift_year(hi, CIRCA), kind, True)
 
 
-def _head(pattern: re.Pattern[str], t: str, end: int, width: int = 16) -> re.Match[str] | None:
+def head_match(pattern: re.Pattern[str], t: str, end: int, width: int = 16) -> re.Match[str] | None:
     """The longest match of ``pattern`` (anchored with ``$``) ending at ``end``, within ``width`` characters."""
     return pattern.search(t, max(0, end - width), end)
 
 
-def _is_bc(mark: str | None) -> bool:
+def is_bc(mark: str | None) -> bool:
     return bool(mark) and mark.startswith("B")
 
 
-def _year_ok(value: int) -> bool:
+def year_ok(value: int) -> bool:
     return value != 0 and -9999 <= value <= 2100
 
 
@@ -65,7 +65,7 @@ _DECADE_PARTS = {"early": (0, 3), "初期": (0, 3), "初": (0, 3), "mid": (3, 6)
                  "late": (6, 9), "末期": (6, 9), "末": (6, 9), "后期": (6, 9)}
 
 
-def _century(c: int, bc: bool, part: str | None) -> tuple[int, int]:
+def century_span(c: int, bc: bool, part: str | None) -> tuple[int, int]:
     first = -(c * 100) if bc else (c - 1) * 100 + 1
     if not part:
         return first, shift_year(first, 99)
@@ -73,10 +73,10 @@ def _century(c: int, bc: bool, part: str | None) -> tuple[int, int]:
     return shift_year(first, a), shift_year(first, b)
 
 
-def _decade(start: int, end: int, first: int, part: str) -> _Cand:
+def decade_candidate(start: int, end: int, first: int, part: str) -> Candidate:
     """"the 1850s" = 1850-1859; a round hundred names its century ("the 1800s", 1800年代 = 1800-1899)."""
     if first % 100 == 0:
         a, b = _PART_SPANS[part] if part else (0, 99)
-        return _cand(start, end, first + a, first + b, "century", bool(part))
+        return make_candidate(start, end, first + a, first + b, "century", bool(part))
     a, b = _DECADE_PARTS[part] if part else (0, 9)
-    return _cand(start, end, first + a, first + b, "decade", bool(part))
+    return make_candidate(start, end, first + a, first + b, "decade", bool(part))

@@ -9,33 +9,41 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .candidates import _Cand, _cand, _century, _circa, _decade, _head, _year_ok
-from .eras import Era, _choose, _era_length, _tables, sexagenary_years
-from .numerals import _POSITIONAL, chinese_numeral, shift_year
+from agent.dates.candidates import (
+    Candidate,
+    century_span,
+    circa_candidate,
+    decade_candidate,
+    head_match,
+    make_candidate,
+    year_ok,
+)
+from agent.dates.eras import Era, choose_era, era_length, era_tables, sexagenary_years
+from agent.dates.numerals import POSITIONAL, chinese_numeral, shift_year
 
 __all__: list[str] = []
 
-_ZH_NUM = "〇○零一二三四五六七八九十百千万亿两廿卅卌"
+ZH_NUM = "〇○零一二三四五六七八九十百千万亿两廿卅卌"
 _ZH_ERA_NUM = r"(?:元|\d{1,2}|[〇零一二三四五六七八九十廿卅卌]{1,4})"
 _ZH_MONTH_DAY = (
     r"(?:闰?(?:正|十[一二]|[一二三四五六七八九十]|1[0-2]|0?[1-9])月"
     r"(?:初?(?:[一二三四五六七八九十廿卅]{1,3}|[0-3]?\d)日|朔|望|晦|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥](?:日|朔)?)?)"
 )
 _GZ = "[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]"
-_ZH_CONNECT = r"\s*(?:至|到|—|–|-|~|−)\s*"
+ZH_CONNECT = r"\s*(?:至|到|—|–|-|~|−)\s*"
 
 _ERA_YEAR_RE = re.compile(rf"(?P<num>{_ZH_ERA_NUM})(?P<suf>年|载)(?P<md>{_ZH_MONTH_DAY})?")
 _ERA_TAIL_RE = re.compile(rf",?\s*(?:岁次|岁在|太岁在)?{_GZ}(?:年|岁)?")
-_ERA_RANGE_RE = re.compile(rf"{_ZH_CONNECT}(?P<num>{_ZH_ERA_NUM})(?P<suf>年|载)(?P<md>{_ZH_MONTH_DAY})?")
+_ERA_RANGE_RE = re.compile(rf"{ZH_CONNECT}(?P<num>{_ZH_ERA_NUM})(?P<suf>年|载)(?P<md>{_ZH_MONTH_DAY})?")
 _ERA_APPROX_RE = re.compile(r"初年|初|年间|间|中|末年|末")
 
 _ZH_YEAR_RE = re.compile(
-    rf"(?<![\d{_ZH_NUM}第])(?P<num>\d{{1,4}}|[{_ZH_NUM}]+)\s*年(?![代级纪龄])(?P<md>{_ZH_MONTH_DAY})?"
+    rf"(?<![\d{ZH_NUM}第])(?P<num>\d{{1,4}}|[{ZH_NUM}]+)\s*年(?![代级纪龄])(?P<md>{_ZH_MONTH_DAY})?"
     r"(?P<post>左右|前后|上下)?"
 )
 _ZH_RANGE_RE = re.compile(
-    rf"(?<![\d{_ZH_NUM}第])(?P<n1>\d{{1,4}}|[{_ZH_NUM}]+)\s*年?{_ZH_CONNECT}"
-    rf"(?P<pre2>公元前|西元前|公元|西元|前)?\s*(?P<n2>\d{{1,4}}|[{_ZH_NUM}]+)\s*年(?![代级纪龄])"
+    rf"(?<![\d{ZH_NUM}第])(?P<n1>\d{{1,4}}|[{ZH_NUM}]+)\s*年?{ZH_CONNECT}"
+    rf"(?P<pre2>公元前|西元前|公元|西元|前)?\s*(?P<n2>\d{{1,4}}|[{ZH_NUM}]+)\s*年(?![代级纪龄])"
     r"(?P<post>左右|前后)?"
 )
 _ZH_YEAR_HEAD_RE = re.compile(
@@ -85,7 +93,7 @@ def _chinese_year_value(num: str, pre: str | None, month: bool, event: bool = Fa
         return None
     if pre == "前":
         return None  # 前 alone marks BC only before Arabic digits
-    positional = all(c in _POSITIONAL for c in num)
+    positional = all(c in POSITIONAL for c in num)
     if positional:
         return (-value if bc else value) if len(num) >= 3 or pre else None
     if pre:
@@ -93,21 +101,21 @@ def _chinese_year_value(num: str, pre: str | None, month: bool, event: bool = Fa
     return value if value >= 1000 and value % 100 else None
 
 
-def _chinese_years(t: str) -> Iterator[_Cand]:
+def chinese_years(t: str) -> Iterator[Candidate]:
     for m in _ZH_YEAR_RE.finditer(t):
-        head = _head(_ZH_YEAR_HEAD_RE, t, m.start(), 8)
+        head = head_match(_ZH_YEAR_HEAD_RE, t, m.start(), 8)
         pre, circa = (head.group("pre"), head.group("circa")) if head else (None, None)
         event = not m.group("md") and m.group("num").isdecimal() and _birth_death_year(t, m.start(), m.end())
         value = _chinese_year_value(m.group("num"), pre, bool(m.group("md")), event)
-        if value is None or not _year_ok(value):
+        if value is None or not year_ok(value):
             continue
         start = head.start("pre") if pre else m.start()
         if circa or m.group("post"):
-            yield _circa(head.start() if circa else start, m.end(), value, value)
+            yield circa_candidate(head.start() if circa else start, m.end(), value, value)
         else:
-            yield _cand(start, m.end(), value, value, "year")
+            yield make_candidate(start, m.end(), value, value, "year")
     for m in _ZH_RANGE_RE.finditer(t):
-        cand = _chinese_range(m, _head(_ZH_YEAR_HEAD_RE, t, m.start(), 8))
+        cand = _chinese_range(m, head_match(_ZH_YEAR_HEAD_RE, t, m.start(), 8))
         if cand:
             yield cand
     if "世纪" in t:
@@ -118,14 +126,14 @@ def _chinese_years(t: str) -> Iterator[_Cand]:
                 continue
             if not 1 <= c <= 30:
                 continue
-            lo, hi = _century(c, m.group("pre") in ("公元前", "西元前", "前"), m.group("mod"))
-            yield _cand(m.start(), m.end(), lo, hi, "century", bool(m.group("mod")))
+            lo, hi = century_span(c, m.group("pre") in ("公元前", "西元前", "前"), m.group("mod"))
+            yield make_candidate(m.start(), m.end(), lo, hi, "century", bool(m.group("mod")))
     if "年代" in t:
         for m in _ZH_DECADE_RE.finditer(t):
-            yield _decade(m.start(), m.end(), chinese_numeral(m.group("num")), m.group("mod") or "")
+            yield decade_candidate(m.start(), m.end(), chinese_numeral(m.group("num")), m.group("mod") or "")
 
 
-def _chinese_range(m: re.Match[str], head: re.Match[str] | None) -> _Cand | None:
+def _chinese_range(m: re.Match[str], head: re.Match[str] | None) -> Candidate | None:
     """742年至744年, 742至744年, 公元前431年至前404年 (see the module docstring for the BC rule)."""
     pre1, circa = (head.group("pre"), head.group("circa")) if head else (None, None)
     pre2 = m.group("pre2")
@@ -143,17 +151,17 @@ def _chinese_range(m: re.Match[str], head: re.Match[str] | None) -> _Cand | None
     v1 = -a1 if bc1 else a1
     if not pre2 and bc1:
         v2 = -a2 if a2 < a1 else a2
-    if not (v1 <= v2 and _year_ok(v1)):
+    if not (v1 <= v2 and year_ok(v1)):
         return None
     start = head.start("pre") if pre1 else m.start()
     if circa or m.group("post"):
-        return _circa(head.start() if circa else start, m.end(), v1, v2, "range")
-    return _cand(start, m.end(), v1, v2, "range")
+        return circa_candidate(head.start() if circa else start, m.end(), v1, v2, "range")
+    return make_candidate(start, m.end(), v1, v2, "range")
 
 
 def _era_prefix(t: str, pos: int, cands: tuple[Era, ...]) -> tuple[int, tuple[Era, ...]]:
     """Extend an era match leftwards over an emperor and/or dynasty prefix (唐玄宗) that fits the candidates."""
-    tables = _tables()
+    tables = era_tables()
     start = pos
     for k in range(min(tables.longest_ruler, pos), 1, -1):
         persons = tables.rulers.get(t[pos - k:pos])
@@ -174,7 +182,7 @@ def _era_prefix(t: str, pos: int, cands: tuple[Era, ...]) -> tuple[int, tuple[Er
 
 def _era_lookup(t: str, pos: int) -> tuple[int, tuple[Era, ...]] | None:
     """The longest era name ending at ``pos`` (its start and candidates), None when there is none."""
-    tables = _tables()
+    tables = era_tables()
     for k in range(min(tables.longest_era, pos), 1, -1):
         cands = tables.eras.get(t[pos - k:pos])
         if cands:
@@ -182,18 +190,18 @@ def _era_lookup(t: str, pos: int) -> tuple[int, tuple[Era, ...]] | None:
     return None
 
 
-def _era_number(num: str) -> int | None:
+def era_number(num: str) -> int | None:
     try:
         return chinese_numeral(num)
     except ValueError:
         return None
 
 
-def _era_dates(t: str, near: tuple[int, int] | None) -> Iterator[_Cand]:
+def era_dates(t: str, near: tuple[int, int] | None) -> Iterator[Candidate]:
     """Numbered reign-era years (天寶三載), with prefix, month/day, ganzhi tail and 至 ranges in the era."""
     for m in _ERA_YEAR_RE.finditer(t):
         found = _era_lookup(t, m.start())
-        n = _era_number(m.group("num"))
+        n = era_number(m.group("num"))
         if not found or not n:
             continue
         era_start, cands = found
@@ -202,22 +210,22 @@ def _era_dates(t: str, near: tuple[int, int] | None) -> Iterator[_Cand]:
         tail = _ERA_TAIL_RE.match(t, end)
         if tail:
             end = tail.end()
-        fitting = [(e, shift_year(e.start, n - 1), shift_year(e.start, n - 1)) for e in cands if n <= _era_length(e)]
-        chosen = _choose(fitting, near)
+        fitting = [(e, shift_year(e.start, n - 1), shift_year(e.start, n - 1)) for e in cands if n <= era_length(e)]
+        chosen = choose_era(fitting, near)
         rng = _ERA_RANGE_RE.match(t, end)
         if rng and chosen:
-            n2 = _era_number(rng.group("num"))
+            n2 = era_number(rng.group("num"))
             era = chosen[0]
-            if n2 and n < n2 <= _era_length(era):
-                yield _cand(start, rng.end(), chosen[1], shift_year(era.start, n2 - 1), "range")
+            if n2 and n < n2 <= era_length(era):
+                yield make_candidate(start, rng.end(), chosen[1], shift_year(era.start, n2 - 1), "range")
                 continue
         if chosen:
-            yield _cand(start, end, chosen[1], chosen[2], "era")
+            yield make_candidate(start, end, chosen[1], chosen[2], "era")
         else:
-            yield _cand(start, end, None, None, "era")
+            yield make_candidate(start, end, None, None, "era")
 
 
-def _era_phrases(t: str, near: tuple[int, int] | None) -> Iterator[_Cand]:
+def era_phrases(t: str, near: tuple[int, int] | None) -> Iterator[Candidate]:
     """神龍初 (first three years), 天寶末 (last three), 開元中 / 開元間 / 開元年間 (the whole era); all approx."""
     for m in _ERA_APPROX_RE.finditer(t):
         found = _era_lookup(t, m.start())
@@ -228,7 +236,7 @@ def _era_phrases(t: str, near: tuple[int, int] | None) -> Iterator[_Cand]:
         spans = []
         mod = m.group(0)
         for e in cands:
-            last = _era_length(e) - 1
+            last = era_length(e) - 1
             if mod in ("初", "初年"):
                 lo, hi = e.start, shift_year(e.start, min(2, last))
             elif mod in ("末", "末年"):
@@ -236,13 +244,13 @@ def _era_phrases(t: str, near: tuple[int, int] | None) -> Iterator[_Cand]:
             else:
                 lo, hi = e.start, e.end
             spans.append((e, lo, hi))
-        chosen = _choose(spans, near)
-        yield _cand(start, m.end(), chosen[1] if chosen else None, chosen[2] if chosen else None, "era", True)
+        chosen = choose_era(spans, near)
+        yield make_candidate(start, m.end(), chosen[1] if chosen else None, chosen[2] if chosen else None, "era", True)
 
 
-def _sexagenary(t: str, anchor: tuple[int, int] | None) -> Iterator[_Cand]:
+def sexagenary_dates(t: str, anchor: tuple[int, int] | None) -> Iterator[Candidate]:
     for m in _ZH_SEXAGENARY_RE.finditer(t):
-        head = _head(_ZH_SEXAGENARY_HEAD_RE, t, m.start(), 3)
+        head = head_match(_ZH_SEXAGENARY_HEAD_RE, t, m.start(), 3)
         if not (head or m.group("suf")):
             continue
         try:
@@ -251,6 +259,6 @@ def _sexagenary(t: str, anchor: tuple[int, int] | None) -> Iterator[_Cand]:
             continue
         start = head.start() if head else m.start()
         if len(years) == 1:
-            yield _cand(start, m.end(), years[0], years[0], "sexagenary")
+            yield make_candidate(start, m.end(), years[0], years[0], "sexagenary")
         else:
-            yield _cand(start, m.end(), None, None, "sexagenary")
+            yield make_candidate(start, m.end(), None, None, "sexagenary")

@@ -9,8 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .candidates import _Cand, _cand, _century, _circa, _decade, _head, _is_bc, _year_ok
-from .numerals import _EN_WORDNUM, english_number
+from agent.dates.candidates import (
+    Candidate,
+    century_span,
+    circa_candidate,
+    decade_candidate,
+    head_match,
+    is_bc,
+    make_candidate,
+    year_ok,
+)
+from agent.dates.numerals import EN_WORDNUM, english_number
 
 __all__: list[str] = []
 
@@ -40,11 +49,11 @@ _EN_CIRCA_HEAD_RE = re.compile(r"(?:(?<![\w.])(?:c\.|ca\.)|(?i:\b(?:circa|about|
 _EN_CIRCA_WORDS = ("c.", "ca.", "circa", "about", "around", "approximately", "roughly")
 _EN_MONTHDAY_RE = re.compile(rf"(?:\b(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?,?)?|\b\d{{1,2}}(?:st|nd|rd|th)?"
                              rf"\s+(?:of\s+)?(?:{_MONTHS}),?)\s*$")
-_EN_PLURAL_OK = frozenset("was is his this as has its us thus always afterwards towards perhaps besides whereas "
+EN_PLURAL_OK = frozenset("was is his this as has its us thus always afterwards towards perhaps besides whereas "
                           "was".split())
 _EN_COUNTED_RE = re.compile(r"\s*(?:-\s*[a-z]|%|\s(?:per\s?cent|percent)\b|\s+(?P<word>[a-z]+)\b)")
 _EN_COUNTERS = frozenset("li people men women children soldiers feet sheep cattle horses times".split())
-_EN_ORDINAL = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{_EN_WORDNUM})"
+_EN_ORDINAL = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{EN_WORDNUM})"
 _EN_CENTURY_RE = re.compile(rf"(?i:[\s-]+centur(?:y|ies)\b)(?:\s+(?P<suf>{_EN_ERA}))?")
 _EN_CENTURY_HEAD_RE = re.compile(
     rf"(?i:(?:(?P<mod>early|mid|middle|late)[\s-]+|(?:the\s+)?(?P<part>beginning|start|middle|end|close|"
@@ -66,57 +75,57 @@ def _counted_after(text: str, end: int) -> bool:
         return True
     if word in _EN_COUNTERS:
         return True
-    return word.endswith("s") and not word.endswith("ss") and word not in _EN_PLURAL_OK
+    return word.endswith("s") and not word.endswith("ss") and word not in EN_PLURAL_OK
 
 
-def _english_years(t: str) -> Iterator[_Cand]:
+def english_years(t: str) -> Iterator[Candidate]:
     for m in _EN_RANGE_RE.finditer(t):
         if not (m.group("suf1") or m.group("pre2") or m.group("suf2")) and _counted_after(t, m.end()):
             continue
-        cand = _english_range(m, _head(_EN_RANGE_HEAD_RE, t, m.start(), 20))
+        cand = _english_range(m, head_match(_EN_RANGE_HEAD_RE, t, m.start(), 20))
         if cand:
             yield cand
     for m in _EN_ATOM_RE.finditer(t):
         num, suf = m.group("num"), m.group("suf")
-        pre = _head(_EN_AD_HEAD_RE, t, m.start(), 5)
+        pre = head_match(_EN_AD_HEAD_RE, t, m.start(), 5)
         n = int(num)
         start = pre.start() if pre else m.start()
         if pre or suf:
-            value = -n if _is_bc(suf) else n
-            if n == 0 or not _year_ok(value):
+            value = -n if is_bc(suf) else n
+            if n == 0 or not year_ok(value):
                 continue
-            circa = _head(_EN_CIRCA_HEAD_RE, t, start, 16)
+            circa = head_match(_EN_CIRCA_HEAD_RE, t, start, 16)
             if circa:
-                yield _circa(circa.start(), m.end(), value, value)
+                yield circa_candidate(circa.start(), m.end(), value, value)
                 continue
-            head = _head(_EN_MONTHDAY_RE, t, start, 30)
-            yield _cand(head.start() if head else start, m.end(), value, value, "year")
+            head = head_match(_EN_MONTHDAY_RE, t, start, 30)
+            yield make_candidate(head.start() if head else start, m.end(), value, value, "year")
             continue
-        if len(num) < 3 and num[0] != "0" and n >= 1 and _head(_EN_YEAR_WORD_RE, t, start, 12) \
+        if len(num) < 3 and num[0] != "0" and n >= 1 and head_match(_EN_YEAR_WORD_RE, t, start, 12) \
                 and not _counted_after(t, m.end()):
-            yield _cand(start, m.end(), n, n, "year")  # "in the year 40"
+            yield make_candidate(start, m.end(), n, n, "year")  # "in the year 40"
             continue
         if len(num) < 3 or num[0] == "0" or not 1 <= n <= 2100 or _counted_after(t, m.end()):
             continue
-        if len(num) == 4 and _head(_EN_OF_RE, t, start, 4):
-            yield _cand(start, m.end(), n, n, "year")  # "the election of 1868"
+        if len(num) == 4 and head_match(_EN_OF_RE, t, start, 4):
+            yield make_candidate(start, m.end(), n, n, "year")  # "the election of 1868"
             continue
         if start > 0 and t[start - 1] in "(（" and t[m.end():m.end() + 1] in (")", "）"):
-            yield _cand(start, m.end(), n, n, "year")  # a number alone in brackets: "the same year (1832)"
+            yield make_candidate(start, m.end(), n, n, "year")  # a number alone in brackets: "the same year (1832)"
             continue
-        ctx = _head(_EN_CONTEXT_RE, t, start, 40)
+        ctx = head_match(_EN_CONTEXT_RE, t, start, 40)
         if not ctx:
             continue
         word = ctx.group(0).strip().lower()
         if word in _EN_CIRCA_WORDS:
-            yield _circa(ctx.start(), m.end(), n, n)
+            yield circa_candidate(ctx.start(), m.end(), n, n)
         elif _EN_MONTHDAY_RE.match(ctx.group(0)):
-            yield _cand(ctx.start(), m.end(), n, n, "year")
+            yield make_candidate(ctx.start(), m.end(), n, n, "year")
         else:
-            yield _cand(start, m.end(), n, n, "year")
+            yield make_candidate(start, m.end(), n, n, "year")
 
 
-def _english_range(m: re.Match[str], head: re.Match[str] | None) -> _Cand | None:
+def _english_range(m: re.Match[str], head: re.Match[str] | None) -> Candidate | None:
     """A range from its core (``m``: "431–404 BC") and what precedes it (``head``: "from", "(", "c.", "AD")."""
     n1s, n2s = m.group("n1"), m.group("n2")
     n1, n2 = int(n1s), int(n2s)
@@ -143,36 +152,36 @@ def _english_range(m: re.Match[str], head: re.Match[str] | None) -> _Cand | None
             return None
     if n1 == 0 or n2 == 0:
         return None
-    if _is_bc(suf1):
+    if is_bc(suf1):
         v1 = -n1
     elif pre1 or suf1:
         v1 = n1
-    elif _is_bc(suf2) and not pre2:
+    elif is_bc(suf2) and not pre2:
         if n1 < n2:
             return None
         v1 = -n1
     else:
         v1 = n1
-    if _is_bc(suf2):
+    if is_bc(suf2):
         v2 = -n2
     elif pre2 or suf2:
         v2 = n2
     else:
         v2 = -n2 if v1 < 0 and n2 < n1 else n2
-    if not (v1 <= v2 and _year_ok(v1) and _year_ok(v2)):
+    if not (v1 <= v2 and year_ok(v1) and year_ok(v2)):
         return None
     if not marked and (v1 < 1 or v2 > 2100):
         return None
     start = head.start("circa") if circa else head.start("pre1") if pre1 else m.start()
     if circa:
-        return _circa(start, m.end(), v1, v2, "range")
-    return _cand(start, m.end(), v1, v2, "range")
+        return circa_candidate(start, m.end(), v1, v2, "range")
+    return make_candidate(start, m.end(), v1, v2, "range")
 
 
-def _english_centuries(t: str) -> Iterator[_Cand]:
+def english_centuries(t: str) -> Iterator[Candidate]:
     if "entur" in t:
         for m in _EN_CENTURY_RE.finditer(t):
-            head = _head(_EN_CENTURY_HEAD_RE, t, m.start(), 60)
+            head = head_match(_EN_CENTURY_HEAD_RE, t, m.start(), 60)
             if not head:
                 continue
             word = head.group("ord")
@@ -186,10 +195,10 @@ def _english_centuries(t: str) -> Iterator[_Cand]:
             if not 1 <= c <= 30:
                 continue
             part = head.group("mod") or head.group("part")
-            lo, hi = _century(c, _is_bc(m.group("suf")), part)
-            yield _cand(head.start(), m.end(), lo, hi, "century", bool(part))
+            lo, hi = century_span(c, is_bc(m.group("suf")), part)
+            yield make_candidate(head.start(), m.end(), lo, hi, "century", bool(part))
     if "0s" in t or "0's" in t:
         for m in _EN_DECADE_RE.finditer(t):
-            head = _head(_EN_DECADE_HEAD_RE, t, m.start(), 12)
+            head = head_match(_EN_DECADE_HEAD_RE, t, m.start(), 12)
             part = (head.group("mod") or "").lower() if head else ""
-            yield _decade(head.start() if head else m.start(), m.end(), int(m.group("num")), part)
+            yield decade_candidate(head.start() if head else m.start(), m.end(), int(m.group("num")), part)

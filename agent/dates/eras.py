@@ -13,8 +13,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
-from ..textutil import to_simplified
-from .numerals import _from_astro, _to_astro, shift_year
+from agent.dates.numerals import from_astro, shift_year, to_astro
+from agent.text.script import to_simplified
 
 __all__ = ["Era", "era_candidates", "era_year", "sexagenary_years"]
 
@@ -67,7 +67,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 def _year(value: str) -> int | None:
-    return _from_astro(int(float(value))) if value else None
+    return from_astro(int(float(value))) if value else None
 
 
 def _group_eras(rows: list[dict[str, str]], dyn_names: dict[int, str]) -> list[Era]:
@@ -78,12 +78,12 @@ def _group_eras(rows: list[dict[str, str]], dyn_names: dict[int, str]) -> list[E
     eras = []
     for start_astro, rs in groups.items():
         main = min(rs, key=lambda r: int(r["era_id"]))
-        start = _from_astro(start_astro)
+        start = from_astro(start_astro)
         end_value = float(main["era_end_year"] or "nan")
         length = float(main["max_year"] or "nan")
         if not end_value >= start_astro:
             end_value = start_astro + (length - 1 if length >= 1 else 0)
-        end = _END_FIXES.get((main["era_name"], start), _from_astro(int(end_value)))
+        end = _END_FIXES.get((main["era_name"], start), from_astro(int(end_value)))
         dyn_ids = tuple(sorted({int(r["dyn_id"]) for r in rs}))
         tier = min(1 if d in _TIER1 else 2 if d in _TIER2 else 3 for d in dyn_ids)
         eras.append(Era(main["era_name"], start, end, dyn_names.get(int(main["dyn_id"]), ""), tier,
@@ -99,7 +99,7 @@ def _group_eras(rows: list[dict[str, str]], dyn_names: dict[int, str]) -> list[E
 
 
 @lru_cache(maxsize=1)
-def _tables() -> _Tables:
+def era_tables() -> _Tables:
     """sanmiao's era, dynasty and ruler tables, compacted once per process (about 50 ms)."""
     dyn_rows = _read_csv("dynasty_table_dump.csv")
     dyn_names = {int(r["dyn_id"]): r["dyn_name"] for r in dyn_rows}
@@ -147,26 +147,26 @@ def _tables() -> _Tables:
     )
 
 
-def _fold(text: str) -> str:
+def fold_era_text(text: str) -> str:
     """Traditional -> simplified for the characters dates use, full-width digits -> ASCII; same length."""
-    return text.translate(_tables().fold)
+    return text.translate(era_tables().fold)
 
 
 def era_candidates(era: str) -> tuple[Era, ...]:
     """Every Chinese reign era named ``era`` (traditional or simplified), oldest first; () when unknown."""
-    return _tables().eras.get(_fold(era.strip()), ())
+    return era_tables().eras.get(fold_era_text(era.strip()), ())
 
 
-def _era_length(era: Era) -> int:
+def era_length(era: Era) -> int:
     """How many numbered years the era has (元年 included)."""
-    return _to_astro(era.end) - _to_astro(era.start) + 1
+    return to_astro(era.end) - to_astro(era.start) + 1
 
 
 def _distance(lo: int, hi: int, near: tuple[int, int]) -> int:
     return max(0, near[0] - hi, lo - near[1])
 
 
-def _choose(cands: Iterable[tuple[Era, int, int]], near: tuple[int, int] | None) -> tuple[Era, int, int] | None:
+def choose_era(cands: Iterable[tuple[Era, int, int]], near: tuple[int, int] | None) -> tuple[Era, int, int] | None:
     """The (era, lo, hi) that the ambiguity policy picks (see the module docstring); None when still tied."""
     pool = list(cands)
     if near is not None and len(pool) > 1:
@@ -190,11 +190,11 @@ def era_year(era: str, n: int, *, near: tuple[int, int] | None = None) -> int:
         raise KeyError(f"unknown reign era: {era!r}")
     if n < 1:
         raise ValueError(f"era years start at 1 (元年), got {n}")
-    fitting = [(e, shift_year(e.start, n - 1), shift_year(e.start, n - 1)) for e in cands if n <= _era_length(e)]
+    fitting = [(e, shift_year(e.start, n - 1), shift_year(e.start, n - 1)) for e in cands if n <= era_length(e)]
     if not fitting:
-        longest = max(_era_length(e) for e in cands)
+        longest = max(era_length(e) for e in cands)
         raise ValueError(f"{era} lasted at most {longest} years, not {n}")
-    chosen = _choose(fitting, near)
+    chosen = choose_era(fitting, near)
     if chosen is None:
         shown = ", ".join(f"{y} ({e.dynasty})" for e, y, _ in fitting)
         raise ValueError(f"{era}{n} is ambiguous: {shown}; pass near=(first, last) to choose")
@@ -224,11 +224,11 @@ def sexagenary_years(gz: str, near: tuple[int, int]) -> list[int]:
     window is never widened further. 甲子 years are AD 4, 64, ...; 甲申 near (701, 762) -> [744].
     """
     k = _cycle_index(gz)
-    lo, hi = _to_astro(min(near)), _to_astro(max(near))
+    lo, hi = to_astro(min(near)), to_astro(max(near))
     first = lo + (k - (lo - 4)) % 60
-    inside = [_from_astro(a) for a in range(first, hi + 1, 60)]
+    inside = [from_astro(a) for a in range(first, hi + 1, 60)]
     if inside:
         return inside
     before, after = first - 60, first
     d_before, d_after = lo - before, after - hi
-    return [_from_astro(a) for a, d in ((before, d_before), (after, d_after)) if d == min(d_before, d_after)]
+    return [from_astro(a) for a, d in ((before, d_before), (after, d_after)) if d == min(d_before, d_after)]

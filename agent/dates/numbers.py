@@ -10,19 +10,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .ages import _ages
-from .candidates import _head
-from .chinese import _ZH_CONNECT, _ZH_NUM
-from .english import _EN_PLURAL_OK
-from .extract import _CJK_RE, _LATIN_RE, _date_candidates, _prepare
-from .numerals import (
-    _BIG,
-    _EN_ORDINALS,
-    _EN_SCALES,
-    _EN_TENS,
-    _EN_UNITS,
-    _EN_WORDNUM,
-    _POSITIONAL,
+from agent.dates.ages import age_mentions
+from agent.dates.candidates import head_match
+from agent.dates.chinese import ZH_CONNECT, ZH_NUM
+from agent.dates.english import EN_PLURAL_OK
+from agent.dates.extract import CJK_CHAR_RE, LATIN_RE, date_candidates, prepare_text
+from agent.dates.numerals import (
+    BIG_UNITS,
+    EN_ORDINALS,
+    EN_SCALES,
+    EN_TENS,
+    EN_UNITS,
+    EN_WORDNUM,
+    POSITIONAL,
     chinese_numeral,
     english_number,
 )
@@ -49,13 +49,13 @@ _ZH_COUNTERS = ("个月|首|篇|卷|册|部|章|回|字|句|人|名|位|员|口|
 _ZH_UNIT_CANON = {"岁": "歲", "载": "年", "个月": "個月", "册": "冊", "员": "員", "户": "戶", "骑": "騎", "亩": "畝",
                   "顷": "頃", "县": "縣", "条": "條", "项": "項", "张": "張", "种": "種"}
 _ZH_NUMBER_RE = re.compile(
-    rf"(?<![第卷\d{_ZH_NUM}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{_ZH_NUM}]+)"
+    rf"(?<![第卷\d{ZH_NUM}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|[{ZH_NUM}]+)"
     rf"(?P<more>余|多|许|来)?(?P<mag>万|亿)?(?P<more2>余|多)?(?P<unit>{_ZH_COUNTERS})?"
 )
 _ZH_NUMBER_HEAD_RE = re.compile(r"(?:大约|约|将近|近|逾|超过)$")
-_ZH_ORDINAL_RANGE_HEAD_RE = re.compile(rf"[第卷][\d{_ZH_NUM}]+{_ZH_CONNECT}$")  # the 8 of 第7至8章
+_ZH_ORDINAL_RANGE_HEAD_RE = re.compile(rf"[第卷][\d{ZH_NUM}]+{ZH_CONNECT}$")  # the 8 of 第7至8章
 _EN_NUMBER_RE = re.compile(
-    rf"(?<![\w,.\[/-])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_EN_WORDNUM})(?![\d,.]\d)"
+    rf"(?<![\w,.\[/-])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{EN_WORDNUM})(?![\d,.]\d)"
     r"(?P<odd>-odd|\s+odd|\s+or\s+so|\s+or\s+more)?(?:\s+(?P<mag>million|thousand|hundred)\b)?"
     r"(?P<sep>\s+|-)(?P<noun>[a-z]+)\b"
 )
@@ -78,12 +78,12 @@ _EN_MAGNITUDE = {"hundred": 100, "thousand": 1000, "million": 10**6}
 
 _EN_IRREGULAR = frozenset("li juan people men women children feet teeth sheep cattle infantry cavalry militia "
                           "horsemen stelae".split())
-_EN_NUMBER_WORDS = frozenset([*_EN_UNITS, *_EN_TENS, *_EN_ORDINALS, *_EN_SCALES, "million"])
+_EN_NUMBER_WORDS = frozenset([*EN_UNITS, *EN_TENS, *EN_ORDINALS, *EN_SCALES, "million"])
 
 
 def _countable(noun: str) -> bool:
     """True for a noun a number can count: a plural ("poems", "years") or a known counter ("li", "people")."""
-    if noun in _EN_NOT_NOUNS or noun in _EN_NUMBER_WORDS or noun in _EN_PLURAL_OK:
+    if noun in _EN_NOT_NOUNS or noun in _EN_NUMBER_WORDS or noun in EN_PLURAL_OK:
         return False
     if noun in _EN_IRREGULAR or noun in _EN_UNIT_CANON:
         return True
@@ -104,23 +104,23 @@ def _english_unit(noun: str) -> str:
 
 
 def _numbers(t: str) -> Iterator[NumberMention]:
-    for a in _ages(t):
+    for a in age_mentions(t):
         yield NumberMention("", a.start, a.end, a.lo, "歲", a.approx)
-    for m in _ZH_NUMBER_RE.finditer(t) if _CJK_RE.search(t) else ():
+    for m in _ZH_NUMBER_RE.finditer(t) if CJK_CHAR_RE.search(t) else ():
         num, unit, mag = m.group("num"), m.group("unit"), m.group("mag")
-        if _head(_ZH_ORDINAL_RANGE_HEAD_RE, t, m.start(), 10):
+        if head_match(_ZH_ORDINAL_RANGE_HEAD_RE, t, m.start(), 10):
             continue
         if num.replace(",", "").replace(".", "").isdecimal():
             if not unit and not mag:
                 continue
-            value_f = float(num.replace(",", "")) * (_BIG[mag] if mag else 1)
+            value_f = float(num.replace(",", "")) * (BIG_UNITS[mag] if mag else 1)
             if value_f != int(value_f):
                 continue
             value = int(value_f)
         else:
             if not any(c in num for c in "一二三四五六七八九十两廿卅卌"):
                 continue
-            if len(num) > 1 and all(c in _POSITIONAL for c in num):
+            if len(num) > 1 and all(c in POSITIONAL for c in num):
                 continue
             if mag:
                 num += mag
@@ -132,12 +132,12 @@ def _numbers(t: str) -> Iterator[NumberMention]:
                 continue
             if value == 1 and num == "一":
                 continue
-        head = _head(_ZH_NUMBER_HEAD_RE, t, m.start(), 3)
+        head = head_match(_ZH_NUMBER_HEAD_RE, t, m.start(), 3)
         approx = bool(head or m.group("more") or m.group("more2"))
         start = head.start() if head else m.start()
         canon = _ZH_UNIT_CANON.get(unit or "", unit or "")
         yield NumberMention("", start, m.end(), value, canon, approx)
-    for m in _EN_NUMBER_RE.finditer(t) if _LATIN_RE.search(t) else ():
+    for m in _EN_NUMBER_RE.finditer(t) if LATIN_RE.search(t) else ():
         noun, raw = m.group("noun"), m.group("num")
         if not _countable(noun) or (m.group("sep") == "-" and not raw[0].isdigit()):
             continue
@@ -156,7 +156,7 @@ def _numbers(t: str) -> Iterator[NumberMention]:
             value_f *= _EN_MAGNITUDE[m.group("mag")]
         if value_f != int(value_f) or (value_f == 1 and not raw[0].isdigit()):
             continue
-        head = _head(_EN_NUMBER_HEAD_RE, t, m.start(), 16)
+        head = head_match(_EN_NUMBER_HEAD_RE, t, m.start(), 16)
         approx = bool(head and not re.match(r"(?i)up\s+to|at\s+least", head.group(0))) or bool(m.group("odd"))
         start = head.start() if head else m.start()
         yield NumberMention("", start, m.end(), int(value_f), _english_unit(noun), approx)
@@ -166,8 +166,8 @@ def extract_numbers(text: str) -> list[NumberMention]:
     """Counts, durations and ages stated in ``text`` that are not dates (三千首, 二十餘年, 年六十二, "300 poems",
     "twenty years", "aged 56"), in order, without overlaps. Dates and date-like spans, even unresolved ones
     (an ambiguous 上元二年), are left out."""
-    t = _prepare(text)
-    dates = [c for c in _date_candidates(t, None, None) if c.kind != "age"]
+    t = prepare_text(text)
+    dates = [c for c in date_candidates(t, None, None) if c.kind != "age"]
     chosen: list[NumberMention] = []
     for n in sorted(_numbers(t), key=lambda n: (n.unit != "歲", n.start - n.end, n.start)):
         if any(d.start < n.end and n.start < d.end for d in dates):

@@ -14,26 +14,26 @@ __all__ = ["chinese_numeral", "english_number", "number_value", "numeral_tokens"
 # -- year arithmetic
 
 
-def _to_astro(year: int) -> int:
+def to_astro(year: int) -> int:
     return year + 1 if year < 0 else year
 
 
-def _from_astro(astro: int) -> int:
+def from_astro(astro: int) -> int:
     return astro - 1 if astro <= 0 else astro
 
 
 def shift_year(year: int, delta: int) -> int:
     """``year`` moved by ``delta`` years, skipping the year 0 that does not exist (shift_year(-1, 1) == 1)."""
-    return _from_astro(_to_astro(year) + delta)
+    return from_astro(to_astro(year) + delta)
 
 
 # -- Chinese numerals
 
 _ZERO = "〇○零"
-_DIGIT_VALUE = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_POSITIONAL = dict.fromkeys(_ZERO, 0) | {c: v for c, v in _DIGIT_VALUE.items() if c not in "兩两"}
+DIGIT_VALUE = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+POSITIONAL = dict.fromkeys(_ZERO, 0) | {c: v for c, v in DIGIT_VALUE.items() if c not in "兩两"}
 _PLACE = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
+BIG_UNITS = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
 _SHORT_TENS = {"廿": "二十", "卄": "二十", "卅": "三十", "丗": "三十", "卌": "四十"}
 _DIGIT_CHARS = "〇一二三四五六七八九"
 
@@ -42,10 +42,10 @@ def _section(s: str) -> int:
     """Value of a place-value numeral below 10,000 (一千零三十七, 十五; 二百二 = 202 as in 卷二百二)."""
     total, digit, last, zero = 0, None, 10**4, False
     for c in s:
-        if c in _DIGIT_VALUE:
+        if c in DIGIT_VALUE:
             if digit is not None:
                 raise ValueError(f"two digits in a row in {s!r}")
-            digit = _DIGIT_VALUE[c]
+            digit = DIGIT_VALUE[c]
         elif c in _ZERO:
             if digit is not None or zero or last == 10**4:
                 raise ValueError(f"misplaced zero in {s!r}")
@@ -80,7 +80,7 @@ def _big(s: str) -> int:
             head, _, rest = s.partition(unit)
             if any(u in rest for u in ("億", "亿")) or (unit in "萬万" and any(u in rest for u in "萬万")):
                 raise ValueError(f"repeated {unit!r} in {s!r}")
-            value = (_big(head) if head else 1) * _BIG[unit]
+            value = (_big(head) if head else 1) * BIG_UNITS[unit]
             if not rest:
                 return value
             if rest[0] in _ZERO:
@@ -103,8 +103,8 @@ def chinese_numeral(s: str) -> int:
         return int(s)
     if not s:
         raise ValueError("empty numeral")
-    if all(c in _POSITIONAL for c in s):
-        return int("".join(str(_POSITIONAL[c]) for c in s))
+    if all(c in POSITIONAL for c in s):
+        return int("".join(str(POSITIONAL[c]) for c in s))
     for short, long in _SHORT_TENS.items():
         s = s.replace(short, long)
     return _big(s)
@@ -150,16 +150,16 @@ def to_chinese_numeral(n: int, *, digits: bool = False) -> str:
 
 # -- English number words
 
-_EN_UNITS = {w: i for i, w in enumerate(
+EN_UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split())}
-_EN_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-_EN_ORDINALS = {w: i for i, w in enumerate(
+EN_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+EN_ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
     "fifteenth sixteenth seventeenth eighteenth nineteenth".split(), 1)} | {
     w: 10 * i for i, w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth "
                                     "ninetieth".split(), 2)} | {"hundredth": 100, "thousandth": 1000}
-_EN_SCALES = {"hundred": 100, "thousand": 1000}
+EN_SCALES = {"hundred": 100, "thousand": 1000}
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -181,8 +181,8 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
-_EN_WORD = _trie_pattern([*_EN_UNITS, *_EN_TENS, *_EN_ORDINALS, *_EN_SCALES])
-_EN_WORDNUM = rf"(?i:\b{_EN_WORD}(?:(?:\s+|-)(?:and\s+)?{_EN_WORD})*\b)"
+_EN_WORD = _trie_pattern([*EN_UNITS, *EN_TENS, *EN_ORDINALS, *EN_SCALES])
+EN_WORDNUM = rf"(?i:\b{_EN_WORD}(?:(?:\s+|-)(?:and\s+)?{_EN_WORD})*\b)"
 
 
 def english_number(words: str) -> tuple[int, bool] | None:
@@ -194,9 +194,9 @@ def english_number(words: str) -> tuple[int, bool] | None:
     for w in tokens:
         if ordinal:
             return None
-        if w in _EN_SCALES or w in ("hundredth", "thousandth"):
-            scale = _EN_SCALES.get(w) or _EN_ORDINALS[w]
-            ordinal = w in _EN_ORDINALS
+        if w in EN_SCALES or w in ("hundredth", "thousandth"):
+            scale = EN_SCALES.get(w) or EN_ORDINALS[w]
+            ordinal = w in EN_ORDINALS
             if scale == 100:
                 if current >= 100:
                     return None
@@ -205,10 +205,10 @@ def english_number(words: str) -> tuple[int, bool] | None:
                 total += (current or 1) * 1000
                 current = 0
             continue
-        value = _EN_UNITS.get(w, _EN_TENS.get(w, _EN_ORDINALS.get(w)))
+        value = EN_UNITS.get(w, EN_TENS.get(w, EN_ORDINALS.get(w)))
         if value is None:
             return None
-        ordinal = w in _EN_ORDINALS
+        ordinal = w in EN_ORDINALS
         low = current % 100
         if (value < 10 and (low % 10 or 10 <= low < 20)) or (value >= 10 and low):
             return None
@@ -231,7 +231,7 @@ def number_value(text: str) -> int | None:
         return None
 
 
-_EN_WORDNUM_RE = re.compile(_EN_WORDNUM)
+_EN_WORDNUM_RE = re.compile(EN_WORDNUM)
 _ZH_NUMERAL_RUN_RE = re.compile(r"[〇○零一二三四五六七八九十百千萬万兩两]{2,}")
 
 

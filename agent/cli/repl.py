@@ -1,0 +1,76 @@
+"""The chat REPL: a simple loop with a few slash commands, streaming the figure's reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from agent.answer import Answer
+from agent.core import Agent
+from agent.errors import AgentError
+
+HELP = """Type a question and press Enter. Commands:
+  /sources   the passages behind the last answer, with their locators
+  /help      this help
+  /quit      leave (Ctrl-D works too)"""
+
+
+def format_citations(answer: Answer) -> str:
+    lines = [f"  {c.marker} {c.locator} — “{c.quote}”" for c in answer.citations]
+    return "\n".join(lines)
+
+
+def format_passages(answer: Answer) -> str:
+    if not answer.passages:
+        return "(no passages were retrieved)"
+    return "\n".join(f"[{n}] {p.locator} ({p.id}, score {p.score:.4f})\n    {p.text}" for n, p in enumerate(answer.passages, 1))
+
+
+def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
+    """Read questions until /quit or end of input; a failed turn prints its error and the loop goes on."""
+    read = read or (lambda prompt: click.prompt(prompt, prompt_suffix="", default="", show_default=False))
+    name = agent.figure.display_name
+    guard = agent.settings.guard
+    when = f", as of {guard.as_of}" if guard.as_of is not None and guard.enabled else ""
+    checks = "" if guard.enabled else " The truthfulness guard is off."
+    click.echo(f"Talking with {name} ({agent.figure.life}{when}).{checks} /help for commands, /quit to leave.")
+    last: Answer | None = None
+    while True:
+        try:
+            line = read("\n> ").strip()
+        except (EOFError, click.exceptions.Abort):
+            click.echo("")
+            return
+        if not line:
+            continue
+        if line.startswith("/"):
+            command = line.split()[0].lower()
+            if command in ("/quit", "/exit", "/q"):
+                return
+            if command == "/help":
+                click.echo(HELP)
+            elif command == "/sources":
+                click.echo(format_passages(last) if last else "(no answer yet)")
+            else:
+                click.echo(f"unknown command {command}; /help lists the commands")
+            continue
+        try:
+            shown: list[str] = []
+
+            def show(token: str) -> None:
+                shown.append(token)
+                click.echo(token, nl=False)
+
+            last = agent.ask(line, on_token=show)
+            click.echo("")
+            if "".join(shown).strip() != last.text.strip() and shown:
+                click.echo("(checked against the sources:)")
+                click.echo(last.text)
+            if last.citations:
+                click.echo(format_citations(last))
+        except AgentError as exc:
+            click.echo(f"\nerror: {exc}", err=True)
+
+
+__all__ = ["HELP", "format_citations", "format_passages", "run_repl"]
