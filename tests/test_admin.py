@@ -140,3 +140,51 @@ def test_url_is_fetched_once_with_its_date(cli_home, tmp_path):
         server.shutdown()
     out = invoke("ingest", "alpha", "ftp://example.org/x.txt")
     assert out.exit_code == 1 and "only http and https" in out.output
+
+
+def _ingest_in_child(src, result) -> None:
+    from agent.config import load_settings
+    from agent.ingest.admin import ingest
+    from agent.ingest.loaders import SourceSpec
+
+    try:
+        ingest(load_settings(), "wang-jia", [str(src)], SourceSpec())
+        result.put("ok")
+    except Exception as exc:  # the parent reports it
+        result.put(repr(exc))
+
+
+def test_two_concurrent_ingests_on_one_figure_keep_both_sources(cli_home, tmp_path, monkeypatch):
+    """Each ingest reads sources.toml, then writes it back with its source added; a second ingest that read it
+    before the first wrote would lose the first one's source. Here every write is slowed so that, without the
+    figure's lock, both would read the same file."""
+    import multiprocessing
+    import time
+
+    import agent.ingest.admin as admin
+
+    src = tmp_path / "wang.md"
+    src.write_text(BIO, encoding="utf-8")
+    assert invoke("figure", "add", "wang-jia", "--name", "Wang Jia", "--name-zh", "王甲", src).exit_code == 0
+    slow_write = admin.write_text_atomic
+
+    def write_later(path, text):
+        time.sleep(1.0)
+        slow_write(path, text)
+
+    monkeypatch.setattr(admin, "write_text_atomic", write_later)
+    extra = []
+    for name in ("a", "b"):
+        path = tmp_path / f"note-{name}.md"
+        path.write_text(f"+++\n+++\n## 1\n王甲於元豐{'三' if name == 'a' else '四'}年著書。\n", encoding="utf-8")
+        extra.append(path)
+    ctx = multiprocessing.get_context("fork")
+    result = ctx.Queue()
+    procs = [ctx.Process(target=_ingest_in_child, args=(path, result)) for path in extra]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert sorted(result.get(timeout=5) for _ in procs) == ["ok", "ok"]
+    listed = (cli_home / "figures" / "wang-jia" / "sources.toml").read_text(encoding="utf-8")
+    assert "note-a.md" in listed and "note-b.md" in listed and "wang.md" in listed

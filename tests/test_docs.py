@@ -24,3 +24,16 @@ def test_quickstart_has_two_commands_and_ci_runs_the_second():
     assert len(commands) == 2
     assert "agent ask li-bai" in commands[0]
     assert commands[1] in (REPO / ".ci" / "run").read_text()
+
+
+def test_readme_is_for_users():
+    """At most about 250 lines; the grounding section names the folder of each stage; nothing of the project's
+    own development history."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250
+    grounded = readme.split("## How an answer is grounded", 1)[1].split("\n## ", 1)[0]
+    for stage in ("ingest", "index", "retrieve", "generate", "verify", "eval", "cli"):
+        assert f"`agent/{stage}/`" in grounded, stage
+        assert (REPO / "agent" / stage / "__init__.py").exists(), stage
+    assert not re.search(r"(?i)\bsession \d|\bsessions? \d+|\bwe (?:tried|changed|fixed)\b|\bnow (?:also )?(?:refuses|answers)\b",
+                         readme)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from agent.config import Settings
 from agent.errors import CorpusError, InputError
-from agent.files import swap_dir, toml_text, write_text_atomic
+from agent.files import locked, swap_dir, toml_text, write_text_atomic
 from agent.generate.prompts import DEFAULT_VOICE
 from agent.ingest.corpus import SOURCES_FILE, figure_documents
 from agent.ingest.figures import FIGURE_FILE, ID_RE, Figure, LifeYear, figure_dirs, load_figure
@@ -110,11 +110,23 @@ def _figure_toml(figure_id: str, names: dict[str, str], born: str | None, died: 
                       "names": names, "voice": {lang: DEFAULT_VOICE[lang] for lang in ("zh", "en")}})
 
 
+def figure_lock(settings: Settings, figure_id: str) -> Path:
+    """The lock that commands changing one figure's folder take, so that a second one waits for the first."""
+    return settings.user_figures_dir / f".{figure_id}.lock"
+
+
 def add_figure(settings: Settings, figure_id: str, *, names: dict[str, str], sources: list[str],
                options: SourceSpec, born: str | None = None, died: str | None = None, era: str = "",
                force: bool = False) -> Figure:
     """Create a figure under ``$AGENT_HOME/figures`` from source files or URLs."""
     check_id(figure_id)
+    with locked(figure_lock(settings, figure_id), f"changing figure {figure_id}"):
+        return _add_figure(settings, figure_id, names=names, sources=sources, options=options, born=born, died=died,
+                           era=era, force=force)
+
+
+def _add_figure(settings: Settings, figure_id: str, *, names: dict[str, str], sources: list[str],
+                options: SourceSpec, born: str | None, died: str | None, era: str, force: bool) -> Figure:
     if not names:
         raise InputError("a figure needs a name", hint="give --name (and --name-zh for a Chinese name)")
     if not sources:
@@ -150,9 +162,13 @@ def ingest(settings: Settings, figure_id: str, sources: list[str], options: Sour
     if figure_id not in dirs:
         raise InputError(f"unknown figure {figure_id!r}; known figures: {', '.join(sorted(dirs)) or 'none'}",
                          hint="create it with 'agent figure add'")
+    with locked(figure_lock(settings, figure_id), f"changing figure {figure_id}"):
+        return _ingest(dirs[figure_id], sources, options)
+
+
+def _ingest(root: Path, sources: list[str], options: SourceSpec) -> Figure:
     if not sources:
         raise InputError("give at least one source file or URL")
-    root = dirs[figure_id]
     stage = root / f".ingest.tmp-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:
