@@ -58,3 +58,16 @@ def test_bad_source_files(tmp_path, content, match):
     with pytest.raises(CorpusError, match=match) as err:
         team_documents(tmp_path)
     assert "bad.md" in str(err.value)
+
+
+def test_chunks_are_whole_sentences_of_the_one_splitter(tmp_path):
+    """A stop after an abbreviation or an initial ends no sentence, so no chunk starts inside one ("St. Louis")."""
+    from agent.text.sentences import split_sentences
+
+    body = "## A\n" + " ".join(f"In {1840 + i} he went to St. Louis with Ulysses S. Grant and Gen. Scott." for i in range(40))
+    (tmp_path / "en.md").write_text(body)
+    chunks = chunk_documents(team_documents(tmp_path), ChunkingSettings(chunk_size=50, chunk_overlap=10))
+    assert len(chunks) > 3
+    for c in chunks:
+        assert c.text.startswith("In 18") and c.text.endswith("Gen. Scott."), c.text
+        assert all(s.startswith("In 18") for s in split_sentences(c.text))

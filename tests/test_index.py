@@ -134,3 +134,26 @@ def test_two_processes_building_one_index_both_succeed_one_waiting(settings, tmp
     # one process built the index; the other waited on the lock, then found it built and only loaded it
     assert [e[0] for e in events] == ["start", "end"]
     assert index_state(get_figure(settings, "test-poet"), settings) == "ok"
+
+
+def test_a_rebuild_embeds_only_the_chunks_whose_text_is_new(settings, corpora):
+    class Counting(HashEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.texts = 0
+
+        def embed_documents(self, texts):
+            self.texts += len(texts)
+            return super().embed_documents(texts)
+
+    fig = get_figure(settings, "test-poet")
+    first = Counting()
+    built = build_index(fig, settings, first)
+    assert first.texts == len({c.text for c in built.chunks})
+    src = corpora / "test-poet" / "sources" / "bio-en.md"
+    src.write_text(src.read_text() + "\n## 4. Added\nA new section about the year 750.\n")
+    again = Counting()
+    rebuilt = ensure_index(fig, settings, again)
+    assert again.texts == 1 and len(rebuilt) == len(built) + 1
+    fresh = build_index(fig, settings, HashEmbedder(model_id="test-hash-embedder"))
+    assert (rebuilt.vectors([c.id for c in rebuilt.chunks]) == fresh.vectors([c.id for c in fresh.chunks])).all()

@@ -21,7 +21,7 @@ from agent import __version__
 from agent.config import Settings
 from agent.errors import IndexError_
 from agent.files import locked, swap_dir
-from agent.index.chunking import SEPARATORS, Chunk, chunk_documents
+from agent.index.chunking import CHUNKER, Chunk, chunk_documents
 from agent.index.embeddings import Embedder, embedder_id
 from agent.ingest.corpus import figure_documents, sources_state
 from agent.ingest.figures import FIGURE_FILE, Figure
@@ -101,14 +101,13 @@ def expected_settings(settings: Settings) -> dict:
         "chunking": {
             "chunk_size": settings.chunking.chunk_size,
             "chunk_overlap": settings.chunking.chunk_overlap,
-            "separators": SEPARATORS,
         },
     }
 
 
 def expected_build() -> dict:
     """The part of the manifest fixed by this version of the code; a change means a plain rebuild."""
-    return {"format_version": FORMAT_VERSION, "keyword_tokenizer": KEYWORD_TOKENIZER}
+    return {"format_version": FORMAT_VERSION, "keyword_tokenizer": KEYWORD_TOKENIZER, "chunker": CHUNKER}
 
 
 def index_path(settings: Settings, figure_id: str) -> Path:
@@ -131,13 +130,21 @@ def index_state(figure: Figure, settings: Settings) -> str:
     manifest = read_manifest(index_path(settings, figure.id))
     if manifest is None:
         return "missing"
-    expected = expected_settings(settings)
-    if any(manifest.get(k) != v for k, v in expected.items()):
+    if _settings_differ(manifest, settings):
         return "settings-mismatch"
     recorded = {k: v for k, v in (manifest.get("sources") or {}).items() if k != FIGURE_FILE}  # older manifests hashed it
     if recorded != sources_state(figure) or any(manifest.get(k) != v for k, v in expected_build().items()):
         return "stale"
     return "ok"
+
+
+def _settings_differ(manifest: dict, settings: Settings) -> bool:
+    """The embedder or the chunk size and overlap differ (what else a manifest records of chunking is the
+    splitter's version, in ``expected_build``)."""
+    expected = expected_settings(settings)
+    chunking = manifest.get("chunking") if isinstance(manifest.get("chunking"), dict) else {}
+    return manifest.get("embedder") != expected["embedder"] or any(
+        chunking.get(k) != v for k, v in expected["chunking"].items())
 
 
 def mismatch_reason(figure: Figure, settings: Settings) -> str:
@@ -160,7 +167,16 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
     sources = sources_state(figure)
     chunks = chunk_documents(docs, settings.chunking)
     texts = [c.text for c in chunks]
-    vectors = _embed_with_progress(embedder, texts, settings.embedding.batch_size, progress, figure.id)
+    if not texts:
+        raise IndexError_("nothing to index: the sources produced no passages")
+    known = _previous_vectors(index_path(settings, figure.id), embedder)
+    new = [i for i, t in enumerate(dict.fromkeys(texts)) if t not in known]
+    unique = list(dict.fromkeys(texts))
+    if new:
+        fresh = _embed_with_progress(embedder, [unique[i] for i in new], settings.embedding.batch_size, progress,
+                                     figure.id)
+        known.update(zip((unique[i] for i in new), fresh))
+    vectors = np.ascontiguousarray(np.vstack([known[t] for t in texts]), dtype=np.float32)
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
     keyword = bm25s.BM25()
@@ -195,6 +211,26 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return FigureIndex(figure.id, final, manifest, chunks, dense, keyword, weights)
+
+
+def _previous_vectors(path: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """The embeddings the figure's current index holds, by chunk text, when it was built with this embedder: a
+    rebuild embeds only the chunks whose text is new. Anything unreadable gives none (a plain rebuild)."""
+    import faiss
+
+    manifest = read_manifest(path)
+    if not manifest or manifest.get("embedder") != embedder.id:
+        return {}
+    try:
+        with (path / "chunks.jsonl").open(encoding="utf-8") as fh:
+            texts = [json.loads(line)["text"] for line in fh if line.strip()]
+        dense = faiss.read_index(str(path / "dense.faiss"))
+        if dense.ntotal != len(texts):
+            return {}
+        stored = dense.reconstruct_n(0, dense.ntotal)
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError):
+        return {}
+    return dict(zip(texts, stored))
 
 
 def _embed_with_progress(embedder: Embedder, texts: list[str], batch: int, progress: bool, label: str) -> np.ndarray:
