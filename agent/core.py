@@ -13,6 +13,7 @@ from agent.errors import InputError
 from agent.generate import prompts
 from agent.generate.context import build_messages
 from agent.generate.llm import ChatModel, Message, make_chat_model
+from agent.index.chronology import Chronology
 from agent.index.embeddings import Embedder, make_embedder
 from agent.index.store import FigureIndex, ensure_index
 from agent.ingest.corpus import read_specs
@@ -98,6 +99,12 @@ class Agent:
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """Passages for a question, best first, each with its fused score and relevance."""
         return self.retriever.retrieve(_check_question(question), k)
+
+    def chronology(self) -> Chronology:
+        """The figure's chronology, computed by code from its sources when its index was built: every dated
+        sentence with its year and events, and the facts derived from them (birth year from the death year and
+        the age at death, native place, courtesy name), each with the passages it rests on."""
+        return self.index.chronology
 
     def as_retriever(self, k: int | None = None) -> Any:
         """A LangChain ``BaseRetriever`` over this figure's sources."""

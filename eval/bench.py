@@ -344,6 +344,7 @@ def memory_index(chunks: list, vectors: np.ndarray, tokens: list[list[str]], nam
     import bm25s
     import faiss
 
+    from agent.index.chronology import Chronology
     from agent.index.store import FigureIndex, TermWeights
 
     dense = faiss.IndexFlatIP(vectors.shape[1])
@@ -351,7 +352,7 @@ def memory_index(chunks: list, vectors: np.ndarray, tokens: list[list[str]], nam
     keyword = bm25s.BM25()
     keyword.index([toks or ["\u0000"] for toks in tokens], show_progress=False)
     weights = TermWeights.count([c.text for c in chunks], tokens)
-    return FigureIndex(name, Path(name), {"n_chunks": len(chunks)}, chunks, dense, keyword, weights)
+    return FigureIndex(name, Path(name), {"n_chunks": len(chunks)}, chunks, dense, keyword, weights, Chronology())
 
 
 def load_base(settings, figure_ids: list[str]):

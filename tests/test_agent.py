@@ -56,6 +56,19 @@ def test_irrelevant_question_abstains_without_calling_the_model(settings, embedd
     assert llm.calls == [] and ans.citations == []
 
 
+def test_abstentions_are_written_in_the_script_of_the_question(settings, embedder):
+    from agent.text.script import is_simplified, to_simplified, to_traditional
+
+    agent = _agent(settings, embedder, ScriptedChatModel([]))
+    for question in ("你的手机号码是多少？", "你的手機號碼是多少？", "你最喜欢吃什么菜？", "你最喜歡吃甚麼菜？"):
+        ans = agent.ask(question)
+        assert ans.abstained, question
+        if is_simplified(question):
+            assert ans.text == to_simplified(ans.text) and ans.text != to_traditional(ans.text), ans.text
+        else:
+            assert ans.text == to_traditional(ans.text) and ans.text != to_simplified(ans.text), ans.text
+
+
 def test_a_work_about_the_figure_dated_after_its_death_is_after_its_time(settings, embedder):
     """sources.toml dates each source: a later history of the figure is one the figure cannot have read."""
     root = get_figure(settings, "test-poet").root

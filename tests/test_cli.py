@@ -180,3 +180,14 @@ def test_as_of_outside_the_life_is_one_line(home):
     out = CliRunner().invoke(main, ["ask", "test-poet", "你何时入长安？", "--as-of", "900"])
     assert out.exit_code == 1 and "--as-of 900 is after Test Poet's death (762)" in out.output
     assert out.output.strip().count("\n") == 0
+
+
+def test_timeline_prints_the_chronology_with_locators(home):
+    out = run("timeline", "test-poet")
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    # the team biography's dated sentences, in order of year, each with its locator
+    assert any(line.startswith("742") and "[測試小傳 §2]" in line for line in lines), out.output
+    assert any(line.startswith("762") and "died" in line for line in lines), out.output
+    data = json.loads(run("timeline", "test-poet", "--json").output)
+    assert [e["lo"] for e in data["entries"]] == sorted(e["lo"] for e in data["entries"])

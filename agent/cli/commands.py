@@ -122,6 +122,20 @@ def ask(figure: str, question: str, as_json: bool, settings) -> None:
         click.echo(format_citations(answer))
 
 
+@main.command(short_help="Print FIGURE's chronology, computed from its sources.")
+@click.argument("figure")
+@click.option("--json", "as_json", is_flag=True, help="Print the chronology as JSON.")
+@settings_options
+def timeline(figure: str, as_json: bool, settings) -> None:
+    """Print FIGURE's chronology: every dated sentence of its sources with its year (reign eras converted) and
+    locator, and the facts derived from them, marked "derived", with how."""
+    from agent.cli.repl import format_chronology
+    from agent.core import load_agent
+
+    chronology = load_agent(figure, settings, progress=True).chronology()
+    click.echo(chronology.to_json() if as_json else format_chronology(chronology))
+
+
 @main.command(short_help="Talk with FIGURE in a REPL.")
 @click.argument("figure")
 @settings_options

@@ -73,4 +73,21 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
             click.echo(f"\nerror: {exc}", err=True)
 
 
-__all__ = ["HELP", "format_citations", "format_passages", "run_repl"]
+
+
+def format_chronology(chronology) -> str:
+    """The chronology as a reader scans it: derived facts first, then one line per dated sentence."""
+    lines = []
+    for name, fact in chronology.facts.items():
+        value = fact.year_text or fact.date
+        lines.append(f"{name.replace('_', ' '):<14} {value:<12} derived: {fact.derivation}  [{fact.locator}]")
+    if lines:
+        lines.append("")
+    for e in chronology.entries:
+        events = f" ({', '.join(e.events)})" if e.events else ""
+        mark = "" if e.how == "stated" else f" [{e.how}]"
+        lines.append(f"{e.year_text:<10} {e.date}{mark}{events}  {e.sentence.strip()[:100]}  [{e.locator}]")
+    return "\n".join(lines) if lines else "(no dated sentence in the sources)"
+
+
+__all__ = ["HELP", "format_chronology", "format_citations", "format_passages", "run_repl"]

@@ -21,13 +21,14 @@ from agent import __version__
 from agent.config import Settings
 from agent.errors import IndexError_
 from agent.files import locked, swap_dir
+from agent.index.chronology import Chronology, build_chronology
 from agent.index.chunking import CHUNKER, Chunk, chunk_documents
 from agent.index.embeddings import Embedder, embedder_id
 from agent.ingest.corpus import figure_documents, sources_state
 from agent.ingest.figures import FIGURE_FILE, Figure
 from agent.text.terms import fold, is_cjk, keyword_tokens
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5  # 5: the chronology (chronology.json) is stored with the index
 KEYWORD_TOKENIZER = "cjk-bigram+latin-stem-v2"
 MANIFEST = "manifest.json"
 
@@ -82,6 +83,7 @@ class FigureIndex:
     dense: object  # faiss.Index
     keyword: object  # bm25s.BM25
     weights: TermWeights
+    chronology: Chronology
     _positions: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -183,6 +185,7 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
     tokens = [keyword_tokens(t) for t in texts]
     keyword.index([toks or ["\u0000"] for toks in tokens], show_progress=False)
     weights = TermWeights.count(texts, tokens)
+    chronology = build_chronology(figure, docs, chunks)
 
     manifest = {
         **expected_build(),
@@ -206,11 +209,12 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
         faiss.write_index(dense, str(tmp / "dense.faiss"))
         keyword.save(str(tmp / "bm25"))
         (tmp / "weights.json").write_text(weights.to_json(), encoding="utf-8")
+        (tmp / "chronology.json").write_text(chronology.to_json(), encoding="utf-8")
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         swap_dir(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return FigureIndex(figure.id, final, manifest, chunks, dense, keyword, weights)
+    return FigureIndex(figure.id, final, manifest, chunks, dense, keyword, weights, chronology)
 
 
 def _previous_vectors(path: Path, embedder: Embedder) -> dict[str, np.ndarray]:
@@ -272,11 +276,12 @@ def load_index(figure: Figure, settings: Settings) -> FigureIndex:
         dense = faiss.read_index(str(path / "dense.faiss"))
         keyword = bm25s.BM25.load(str(path / "bm25"))
         weights = TermWeights.from_json((path / "weights.json").read_text(encoding="utf-8"))
+        chronology = Chronology.from_json((path / "chronology.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexError_(f"the index at {path} is damaged ({exc})", hint=f"run: {cmd}") from None
     if len(chunks) != dense.ntotal or len(chunks) != manifest.get("n_chunks"):
         raise IndexError_(f"the index at {path} is inconsistent", hint=f"run: {cmd}")
-    return FigureIndex(figure.id, path, manifest, chunks, dense, keyword, weights)
+    return FigureIndex(figure.id, path, manifest, chunks, dense, keyword, weights, chronology)
 
 
 def ensure_index(figure: Figure, settings: Settings, embedder: Embedder, *, progress: bool = False) -> FigureIndex:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from agent.dates.dynasties import DYNASTY_EN, DYNASTY_YEARS
 from agent.dates.implied import implied_dates
 from agent.dates.numerals import number_value
 from agent.errors import InputError
@@ -39,18 +40,6 @@ BUILTIN_CBDB_IDS = frozenset({"32540", "3767", "93956", "10018"})  # 李白, 蘇
 
 # -- 列傳 (dynastic biographies) with CBDB dates
 
-DYNASTY_YEARS = {  # dynasty (as CBDB writes it) -> (first, last) year, the anchor for reading reign eras
-    "隋": (581, 618), "唐": (618, 907), "五代": (907, 960), "後梁": (907, 923), "後唐": (923, 937),
-    "後晉": (936, 947), "後漢": (947, 951), "後周": (951, 960), "吳": (902, 937), "吳(楊)": (902, 937),
-    "南唐": (937, 976), "吳越": (907, 978), "前蜀": (907, 925), "後蜀": (934, 965), "南漢": (917, 971),
-    "南平": (924, 963), "遼": (907, 1125), "宋": (960, 1279), "金": (1115, 1234), "偽齊": (1130, 1137),
-    "元": (1271, 1368), "明": (1368, 1644), "清": (1644, 1912),
-}
-DYNASTY_EN = {"隋": "Sui", "唐": "Tang", "五代": "Five Dynasties", "後梁": "Later Liang", "後唐": "Later Tang",
-              "後晉": "Later Jin", "後漢": "Later Han", "後周": "Later Zhou", "吳": "Wu", "吳(楊)": "Wu",
-              "南唐": "Southern Tang", "吳越": "Wuyue", "前蜀": "Former Shu", "後蜀": "Later Shu",
-              "南漢": "Southern Han", "南平": "Jingnan", "遼": "Liao", "宋": "Song", "金": "Jin", "偽齊": "Qi",
-              "元": "Yuan", "明": "Ming", "清": "Qing"}
 BOOKS = {  # source book -> (compilers, year completed)
     "新唐書": ("歐陽修、宋祁 等", "1060"), "舊唐書": ("劉昫 等", "945"), "宋史": ("脫脫 等", "1345"),
     "新五代史": ("歐陽修", "1053"), "舊五代史": ("薛居正 等", "974"), "元史": ("宋濂 等", "1370"),

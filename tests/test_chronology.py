@@ -1,0 +1,89 @@
+"""The chronology computed by code, on biographies written for these tests (no source is quoted)."""
+
+from __future__ import annotations
+
+from agent.config import ChunkingSettings
+from agent.index.chronology import Chronology, build_chronology, events_in
+from agent.index.chunking import chunk_documents
+from agent.ingest.corpus import team_documents
+from agent.ingest.figures import load_figure
+
+# A Song official invented for the tests: an opening with his courtesy name and native place, reign-era dates,
+# a bare regnal year in the era last named, a relative year, a father's death before his own, and an age at
+# death under an undated 卒 right after a dated sentence.
+BIO_ZH = """+++
+title = "測官傳"
+kind = "primary"
+language = "zh"
+cite_as = "測史·測官傳"
++++
+## 1
+王測，字子試，越州山陰人。天聖八年，舉進士。明年，父卒。景祐元年，授秘書省校書郎。三年，知湖州。
+慶曆二年，貶筠州。皇祐元年，召還，作《試論》十篇。嘉祐五年冬，病。卒，年五十八。
+"""
+
+BIO_EN = """+++
+title = "A consul invented for the tests"
+kind = "primary"
+language = "en"
++++
+## 1
+Marcus Testus was a native of Arpinum. In 63 BC he was elected consul. In 58 BC he was exiled.
+He died in 43 BC at the age of sixty-three.
+"""
+
+
+def _figure(tmp_path, fid, toml, bio):
+    root = tmp_path / fid
+    (root / "sources").mkdir(parents=True)
+    (root / "figure.toml").write_text(toml, encoding="utf-8")
+    (root / "sources" / "bio.md").write_text(bio, encoding="utf-8")
+    fig = load_figure(root)
+    docs = team_documents(fig.sources_dir)
+    return fig, build_chronology(fig, docs, chunk_documents(docs, ChunkingSettings()))
+
+
+def test_reign_eras_regnal_and_relative_years_are_dated_in_order(tmp_path):
+    _, chrono = _figure(tmp_path, "wang-ce", 'id = "wang-ce"\nera = "宋"\n[names]\nzh = "王測"\n', BIO_ZH)
+    dated = [(e.date, e.lo, e.how) for e in chrono.entries]
+    assert ("天聖八年", 1030, "stated") in dated
+    assert ("明年", 1031, "relative") in dated           # the year after 天聖八年
+    assert ("景祐三年", 1036, "regnal") in dated          # 三年 in the era last named (景祐元年 = 1034)
+    assert ("嘉祐五年", 1060, "stated") in dated
+    assert [e.lo for e in chrono.entries] == sorted(e.lo for e in chrono.entries)
+    events = {e.date: e.events for e in chrono.entries}
+    assert "exam" in events["天聖八年"] and "appointed" in events["景祐元年"] and "exiled" in events["慶曆二年"]
+    assert "wrote" in events["皇祐元年"]
+
+
+def test_death_age_and_birth_are_derived_from_the_sentences_they_rest_on(tmp_path):
+    _, chrono = _figure(tmp_path, "wang-ce", 'id = "wang-ce"\nera = "宋"\n[names]\nzh = "王測"\n', BIO_ZH)
+    died, age, born = chrono.facts["died"], chrono.facts["age_at_death"], chrono.facts["born"]
+    # the father's death (明年，父卒) comes first; the figure's own is the last: 卒 right after 嘉祐五年
+    assert (died.lo, died.hi) == (1060, 1060) and died.sentence.startswith("卒") and "嘉祐五年" in died.derivation
+    assert age.lo == 58
+    assert (born.lo, born.hi) == (1002, 1003) and "虛歲" in born.derivation and born.rests_on
+    assert chrono.facts["courtesy_name"].date == "子試"
+    assert chrono.facts["native_place"].date == "越州山陰"
+    assert all(f.passage_id.startswith("bio:") for f in chrono.facts.values())
+
+
+def test_an_english_life_gives_its_native_place_death_and_age(tmp_path):
+    _, chrono = _figure(tmp_path, "testus", 'id = "testus"\n[names]\nen = "Marcus Testus"\n', BIO_EN)
+    assert [(e.lo, e.events) for e in chrono.entries][:1] == [(-63, ("appointed",))]
+    assert chrono.facts["died"].lo == -43 and chrono.facts["age_at_death"].lo == 63
+    assert (chrono.facts["born"].lo, chrono.facts["born"].hi) == (-107, -106)
+    assert chrono.facts["native_place"].date == "Arpinum"
+
+
+def test_a_chronology_survives_its_json(tmp_path):
+    _, chrono = _figure(tmp_path, "wang-ce", 'id = "wang-ce"\nera = "宋"\n[names]\nzh = "王測"\n', BIO_ZH)
+    again = Chronology.from_json(chrono.to_json())
+    assert again.entries == chrono.entries and again.facts == chrono.facts
+    assert again.latest_year() == 1060
+
+
+def test_event_words_in_both_languages():
+    assert events_in("嘉祐二年，舉進士第", "zh") == ("exam",)
+    assert "died" in events_in("He died at Springfield.", "en")
+    assert events_in("書生讀書", "zh") == ()  # 生 in 書生 is no birth
