@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -220,8 +221,10 @@ class Agent:
 
     def boundary(self, as_of: int | None = None, *, notes: bool = False) -> KnowledgeBoundary:
         """What the figure can know, up to its cutoff or up to ``as_of``; with ``notes``, also the names its own
-        biographies and notes place after its death (this loads the index)."""
-        fig = self.figure
+        biographies and notes place after its death (this loads the index). A figure whose figure.toml gives no
+        death year or cutoff (one made with ``agent figure add`` and no ``--died``) ends where its chronology does:
+        the death year derived from its sources, else its latest dated event."""
+        fig = self._dated_figure()
         if as_of is not None:
             end = fig.died.year if fig.died.year is not None else fig.cutoff
             if end is not None and as_of > end:
@@ -234,6 +237,15 @@ class Agent:
         if self._works is None:
             self._works = later_works(fig, read_specs(fig))
         return KnowledgeBoundary(fig, as_of, later_names=self._after_death if notes else (), works=self._works)
+
+    def _dated_figure(self) -> Figure:
+        fig = self.figure
+        if fig.cutoff is not None or fig.died.year is not None:
+            return fig
+        chronology = self.chronology()
+        died = chronology.facts.get("died")
+        end = died.hi if died is not None and died.hi is not None else chronology.latest_year()
+        return fig if end is None else replace(fig, cutoff=end)
 
     def reference_passages(self) -> list[Passage]:
         """The figure's secondary and team-written passages: its biographies and notes, in each language."""

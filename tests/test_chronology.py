@@ -87,3 +87,23 @@ def test_event_words_in_both_languages():
     assert events_in("嘉祐二年，舉進士第", "zh") == ("exam",)
     assert "died" in events_in("He died at Springfield.", "en")
     assert events_in("書生讀書", "zh") == ()  # 生 in 書生 is no birth
+
+
+def test_a_figure_without_a_death_year_ends_where_its_chronology_does(tmp_path, embedder):
+    """figure.toml without died or cutoff: the chronology's death year bounds what the figure knows."""
+    from agent.config import load_settings
+    from agent.core import Agent
+
+    from .fakes import ScriptedChatModel
+
+    corpora = tmp_path / "corpora"
+    fig, _ = _figure(corpora, "wang-ce", 'id = "wang-ce"\nera = "宋"\n[names]\nzh = "王測"\n', BIO_ZH)
+    settings = load_settings(overrides={"corpora_dirs": [str(corpora)], "index_dir": str(tmp_path / "indexes"),
+                                        "embedding": {"model": "test-hash-embedder"}})
+    llm = ScriptedChatModel([])
+    agent = Agent(fig, settings, embedder=embedder, llm=llm)
+    assert fig.cutoff is None and agent.boundary().cutoff == 1060
+    for question in ("你怎麼看鴉片戰爭？", "一〇八五年你在哪裡？"):
+        ans = agent.ask(question)
+        assert ans.abstained and ans.abstain_reason == "after_my_time", (question, ans.text)
+    assert llm.calls == []
