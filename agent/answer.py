@@ -50,7 +50,7 @@ class Timings:
 class DateCheck:
     """One date or number the answer stated, or one sentence whose content failed, and what the guard found.
 
-    ``kind`` "claim" is a sentence-level finding (``agent.claims``): ``text`` holds the content no passage
+    ``kind`` "claim" is a sentence-level finding (``agent.verify.claims``): ``text`` holds the content no passage
     holds, and ``note`` says why ("no passage says this", "the question asks for a date or a number; the
     answer gives none", "the answer only repeats the question"); ``lo`` and ``hi`` are 0.
     ``status``: supported, contradicted (after the figure's cutoff, or the cited passage dates it otherwise)

@@ -31,6 +31,7 @@ from agent.verify.boundary import (
     later_works,
     names_after_death,
 )
+from agent.verify.chronology import answer_from_chronology
 from agent.verify.citations import attach_citations, split_answer
 from agent.verify.claims import asks_for_date
 from agent.verify.guard import Guard, only_silence
@@ -149,6 +150,17 @@ class Agent:
             answer.timings.total = round(time.perf_counter() - start, 4)
             return answer
 
+        def refuse() -> Answer:
+            """Not in the sources, unless the chronology holds the fact asked for (with the guard on)."""
+            found = answer_from_chronology(self.chronology(), question, lang, boundary) if guarded else None
+            if found is None:
+                return finish(reason=NOT_IN_SOURCES)
+            text, passage, citation, checks = found
+            answer.passages = [passage, *(p for p in answer.passages if p.id != passage.id)]
+            answer.citations = [citation]
+            answer.date_checks = [*answer.date_checks, *checks]
+            return finish(text)
+
         finding = boundary.check_question(question) if guarded else None
         if finding and finding.reason == AFTER_MY_TIME:
             return finish(reason=AFTER_MY_TIME, evidence=finding.evidence)
@@ -167,7 +179,7 @@ class Agent:
         if not relevant:
             if any(p.relevance >= min_rel for p in later):
                 return finish(reason=AFTER_MY_TIME)
-            return finish(reason=NOT_IN_SOURCES)
+            return refuse()
         answer.passages = relevant
         messages = self.build_messages(question, relevant)
 
@@ -180,14 +192,14 @@ class Agent:
         self._count(answer, generation)
         raw = in_script_of(generation.text.strip(), question)
         if not raw or prompts.declines(raw, lang):
-            return finish(reason=NOT_IN_SOURCES)
+            return refuse()
         text, citations, supports = self._cite(raw, relevant)
         if not citations:
             # Nothing the model said is supported by a passage: the sources are silent on this.
-            return finish(reason=NOT_IN_SOURCES)
+            return refuse()
         if guarded:
             if all(says_silent(s.sentence) for s in supports):  # "史料中未載。[1]" is an abstention, not an answer
-                return finish(reason=NOT_IN_SOURCES)
+                return refuse()
             guard_ = self._guard(boundary, answer, question, lang)
             text, citations, checks = guard_.review(question, lang, messages, raw, (text, citations, supports), relevant)
             answer.date_checks = checks
@@ -199,7 +211,7 @@ class Agent:
                 # question reaching past the death.
                 after = not asks_for_date(question) and any(
                     c.status == "contradicted" and c.note.startswith("after") for c in checks)
-                return finish(reason=AFTER_MY_TIME if after else NOT_IN_SOURCES)
+                return finish(reason=AFTER_MY_TIME) if after else refuse()
         answer.citations = citations
         return finish(text)
 

@@ -107,3 +107,54 @@ def test_a_figure_without_a_death_year_ends_where_its_chronology_does(tmp_path, 
         ans = agent.ask(question)
         assert ans.abstained and ans.abstain_reason == "after_my_time", (question, ans.text)
     assert llm.calls == []
+
+
+def _agent(tmp_path, embedder, replies):
+    from agent.config import load_settings
+    from agent.core import Agent
+
+    from .fakes import ScriptedChatModel
+
+    corpora = tmp_path / "corpora"
+    fig, _ = _figure(corpora, "wang-ce", 'id = "wang-ce"\nera = "宋"\n[names]\nzh = "王測"\n', BIO_ZH)
+    settings = load_settings(overrides={"corpora_dirs": [str(corpora)], "index_dir": str(tmp_path / "indexes"),
+                                        "embedding": {"model": "test-hash-embedder"}})
+    llm = ScriptedChatModel(replies)
+    return Agent(fig, settings, embedder=embedder, llm=llm), llm
+
+
+def test_a_fact_the_drafts_get_wrong_is_answered_from_the_chronology(tmp_path, embedder):
+    """The model cannot date 卒 after an undated sentence; the chronology can, and says how."""
+    agent, llm = _agent(tmp_path, embedder, ["我卒於一〇六五年。[1]", "我卒於一〇六五年。[1]"])
+    ans = agent.ask("你是哪一年去世的？")
+    assert len(llm.calls) == 2  # the draft and the request to answer again
+    assert not ans.abstained and ans.text.startswith("我卒於嘉祐五年，即1060年。"), ans.text
+    [citation] = ans.citations
+    cited = {p.id: p for p in ans.passages}[citation.passage_id]
+    assert cited.kind == "chronology" and "1060" in cited.text and "卒，年五十八" in cited.text
+    checks = [c for c in ans.date_checks if c.where == "chronology"]
+    assert checks and checks[0].status == "supported" and "嘉祐五年" in checks[0].note
+    assert any(c.text == "一〇六五年" and c.status != "supported" for c in ans.date_checks)  # the drafts' year
+
+
+def test_a_birth_year_no_passage_gives_is_reckoned_from_the_death_and_the_age(tmp_path, embedder):
+    agent, _ = _agent(tmp_path, embedder, ["我生於一〇一〇年。[1]"] * 2)
+    ans = agent.ask("你是哪一年出生的？")
+    assert not ans.abstained and "1003" in ans.text, ans.text
+    cited = {p.id: p for p in ans.passages}[ans.citations[0].passage_id]
+    assert "1060" in cited.text and "五十八" in cited.text and "虛歲" in cited.text
+    assert [c.note for c in ans.date_checks if c.where == "chronology"][0].startswith("died 1060 − age 58 + 1")
+
+
+def test_the_chronology_answers_only_the_figures_own_facts(tmp_path, embedder):
+    agent, _ = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載，我不敢妄言。"] * 4)
+    assert agent.ask("你是哪里人？").text.startswith("我是越州山阴人")  # simplified, as the question
+    assert agent.ask("你的字是什麼？").text.startswith("我字子試")
+    father = agent.ask("你父親是哪一年去世的？")
+    assert father.abstained and not any(p.kind == "chronology" for p in father.passages)
+
+
+def test_at_an_earlier_point_of_its_life_the_figure_does_not_know_its_death(tmp_path, embedder):
+    agent, _ = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載，我不敢妄言。"] * 2)
+    assert not agent.ask("你是哪一年去世的？").abstained
+    assert agent.ask("你是哪一年去世的？", as_of=1050).abstained

@@ -1,4 +1,4 @@
-"""The evaluation-set builders (agent/evalsets.py): TimeQA, 列傳 with CBDB dates, Chinese SimpleQA.
+"""The evaluation-set builders (agent/eval/sets/): TimeQA, 列傳 with CBDB dates, Chinese SimpleQA.
 
 Tests on the real data reach ../shared through ``shared_path`` and skip, with the reason, when it is absent.
 Everything is built under ``tmp_path``; nothing from ../shared is copied into the repository.

@@ -1,6 +1,6 @@
 """Bar charts comparing evaluation modes (model-only, rag, guarded), written as PNG files.
 
-``write_mode_charts(summaries, out_dir)`` takes, per mode, the output of ``agent.evaluation.summarize``
+``write_mode_charts(summaries, out_dir)`` takes, per mode, the output of ``agent.eval.report.summarize``
 (group -> metrics, with the group ``"all"`` over every figure) and writes:
 
 - ``overall.png``: the rates of the ``all`` group (accuracy, date precision, unsupported-year share,
@@ -79,7 +79,7 @@ def _save(fig, path: Path) -> Path:
 def write_mode_charts(summaries: dict[str, dict[str, dict]], out_dir: Path, *, title: str = "") -> list[Path]:
     """Write the mode-comparison charts into ``out_dir``; returns the paths written.
 
-    ``summaries`` maps a mode name to ``agent.evaluation.summarize(rows)`` for that mode's run.
+    ``summaries`` maps a mode name to ``agent.eval.report.summarize(rows)`` for that mode's run.
     """
     import matplotlib
     from matplotlib.figure import Figure  # no pyplot: nothing is registered globally, nothing is left open

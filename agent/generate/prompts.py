@@ -121,6 +121,32 @@ PLACEHOLDERS = {
 }
 
 
+# What the figure says when the model's drafts fail the guard but the chronology holds the fact asked for; the
+# chronology passage cited with it says where the fact comes from and how it was computed.
+CHRONOLOGY_ANSWER = {
+    "zh": {"born": "據我本傳推算，我生於{year}年。", "died": "我卒於{date}，即{year}年。",
+           "age_at_death": "我去世時{value}歲。", "native_place": "我是{value}人。", "courtesy_name": "我字{value}。"},
+    "en": {"born": "Reckoned from my biography, I was born in {year}.", "died": "I died in {year} ({date}).",
+           "age_at_death": "I was {value} years old when I died.", "native_place": "I came from {value}.",
+           "courtesy_name": "My courtesy name was {value}."},
+}
+# The chronology passage for one derived fact: the fact, then how it was computed, then the sentence it rests on.
+CHRONOLOGY_PASSAGE = {
+    "zh": {"born": "生年：{year}年。推算：{died_date}（{died_year}年）卒，年{age}；按虛歲，{died_year}−{age}+1＝{year}，"
+                   "西曆或早一年。",
+           "born_completed": "生年：{year}年或早一年。推算：{died_year}年卒，年{age}，{died_year}−{age}＝{year}。",
+           "died": "卒年：{year}年，即{date}。", "age_at_death": "享年：{value}歲。", "native_place": "籍貫：{value}。",
+           "courtesy_name": "字：{value}。", "source": "所據：{locator}：「{sentence}」"},
+    "en": {"born": "Year of birth: {year}. Reckoned: died {died_year} ({died_date}) aged {age}, counted from one at "
+                   "birth, {died_year} − {age} + 1 = {year}; the Western year may be one earlier.",
+           "born_completed": "Year of birth: {year} or a year earlier. Reckoned: died {died_year} aged {age}, "
+                             "{died_year} − {age} = {year}.",
+           "died": "Year of death: {year} ({date}).", "age_at_death": "Age at death: {value}.",
+           "native_place": "Native place: {value}.", "courtesy_name": "Courtesy name: {value}.",
+           "source": "From {locator}: \"{sentence}\""},
+}
+
+
 def placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}
 
@@ -159,6 +185,8 @@ __all__ = [
     "REGENERATE_HINT",
     "CANNOT_ANSWER",
     "CANNOT_ANSWER_MARKERS",
+    "CHRONOLOGY_ANSWER",
+    "CHRONOLOGY_PASSAGE",
     "MODEL_ONLY_SYSTEM",
     "PASSAGE",
     "SYSTEM",

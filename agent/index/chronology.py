@@ -211,7 +211,7 @@ def _derive(facts: dict[str, Entry], sections: list[tuple[str, list[Chunk], list
     sentence = text[a:b]
     pid, locator = _passage(chunks, sentence, doc)
     rests = tuple(dict.fromkeys((death.passage_id, pid)))
-    facts["died"] = Entry(death.lo, death.hi, death.year_text, sentence, pid, locator, ("died",), "derived",
+    facts["died"] = Entry(death.lo, death.hi, death.date, sentence, pid, locator, ("died",), "derived",
                           f"{how}: {death.date}", rests)
     window = text[a:spans[min(i + 1, len(spans) - 1)][1]]
     for age in age_mentions(prepare_text(window)):

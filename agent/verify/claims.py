@@ -1,6 +1,6 @@
 """Content support: what an answer says besides its dates must be in a passage, and it must answer the question.
 
-The date checks (``agent.guard``) catch invented years and numbers; this module catches invented facts that
+The date checks (``agent.verify.verifier``) catch invented years and numbers; this module catches invented facts that
 carry no number ("my father was called Marcus Minucius", "my favourite dish is vegetables"). For each answer
 sentence it takes the *new content*: the sentence's content terms, minus the question's terms, the figure's
 names, its dates and numbers (checked elsewhere), number words, question words and words about the sources
@@ -92,6 +92,40 @@ def asked_life_event(question: str) -> set[str]:
     if not ASKS_YEAR_RE.search(question):  # "How old were you when you died?" is answered by an age alone
         return set()
     return {event for event, rx in _LIFE_EVENT_QUESTION.items() if rx.search(question)}
+
+
+_ASKS_ORIGIN_RE = re.compile(r"(?i)\bwhere\s+(?:are|were|did)\s+you\s+(?:from|come\s+from|born)\b|\bhome\s*town\b|"
+                             r"\bnative\s+(?:place|town|city|region|country)\b|\bwhere\s+do\s+you\s+come\s+from\b|"
+                             r"哪裡人|哪里人|何處人|何处人|何方人|何許人|何许人|籍貫|籍贯|家鄉|家乡|故鄉|故乡|老家|祖籍")
+_ASKS_COURTESY_RE = re.compile(r"(?i)\bcourtesy\s+name\b|\bstyle\s+name\b|表字|你的字|字是什|字叫什|字號|字号")
+
+
+# What a question about the figure's own birth, death, age, native place or courtesy name may say besides.
+_FACT_WORDS = frozenset({"born", "birth", "die", "di", "death", "dead", "courtesy", "style", "native", "hometown",
+                         "home", "town", "place", "city", "region", "country", "age", "come", "pas", "pass", "away"})
+_FACT_CHARS = frozenset("死生人里裡纪紀籍贯貫乡鄉家故老祖字号號岁歲寿壽出")
+
+
+def asked_fact(question: str) -> str | None:
+    """The one fact of a life the question asks for, when it is one the chronology derives: ``born`` or ``died``
+    (the year), ``age_at_death``, ``native_place`` or ``courtesy_name``; None for any other question."""
+    words, chars = question_topic(question)
+    other = {w for w in words if not (all(c in _FACT_CHARS for c in w) if is_cjk(w) else w in _FACT_WORDS)}
+    if other or chars - _FACT_CHARS:
+        return None  # about someone or something else: 杜甫是哪一年去世的？, your father's courtesy name
+    death = bool(_LIFE_EVENT_QUESTION["death"].search(question))
+    if death and asks_count(question) and not ASKS_YEAR_RE.search(question):
+        return "age_at_death"  # how old were you when you died?
+    if asks_several(question):
+        return None
+    if _ASKS_COURTESY_RE.search(question):
+        return "courtesy_name"
+    if _ASKS_ORIGIN_RE.search(question):
+        return "native_place"
+    if asks_for_day(question):
+        return None
+    events = asked_life_event(question)
+    return {frozenset({"birth"}): "born", frozenset({"death"}): "died"}.get(frozenset(events))
 
 
 def speaks_of_life_event(sentence: str, events: set[str]) -> bool:
@@ -340,7 +374,8 @@ class ContentSupport:
 
 
 __all__ = [
-    "ASKS_DAY_RE", "ASKS_YEAR_RE", "ClaimFinding", "ContentSupport", "NEW_CONTENT_SHARE", "asked_life_event",
+    "ASKS_DAY_RE", "ASKS_YEAR_RE", "ClaimFinding", "ContentSupport", "NEW_CONTENT_SHARE", "asked_fact", "asked_life_event",
+    "claim_check",
     "asks_for_date", "asks_for_day", "asks_several", "asks_where", "dates_other_matter", "is_generic",
     "kin_terms", "new_content", "question_topic", "speaks_of_life_event", "speaks_of_passages", "states_quantity",
     "states_time", "yes_no"

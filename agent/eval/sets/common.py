@@ -1,7 +1,7 @@
 """What the evaluation-set builders share: the :class:`EvalSet` record, reading the shared data, the output
 folder and its temporary figures, question records and seeded sampling.
 
-What each builder writes, and where: the ``agent.evalsets`` package docstring.
+What each builder writes, and where: the ``agent.eval.sets`` package docstring.
 """
 
 from __future__ import annotations

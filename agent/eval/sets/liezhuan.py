@@ -1,7 +1,7 @@
 """列傳: lesser figures of the dynastic biographies, each asked its birth year, death year and native place;
 gold only where the biography supports CBDB (:func:`liezhuan_gold`, :func:`implied_dates`).
 
-What each builder writes, and where: the ``agent.evalsets`` package docstring.
+What each builder writes, and where: the ``agent.eval.sets`` package docstring.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Chinese SimpleQA (history and literature) asked of a built-in figure: every question is unanswerable from
 its records.
 
-What each builder writes, and where: the ``agent.evalsets`` package docstring.
+What each builder writes, and where: the ``agent.eval.sets`` package docstring.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """TimeQA: each Wikipedia document becomes an English figure with a section per paragraph; gold passages are
 the sections holding the answer spans.
 
-What each builder writes, and where: the ``agent.evalsets`` package docstring.
+What each builder writes, and where: the ``agent.eval.sets`` package docstring.
 """
 
 from __future__ import annotations

@@ -1,0 +1,72 @@
+"""Answers from the chronology: when the model's drafts fail the guard (or the model is not asked) and the
+figure's chronology holds the one fact the question asks for (its birth or death year, its age at death, its
+native place or courtesy name), the figure states that fact in a plain sentence citing a chronology passage, which
+says how the fact was computed and quotes the sentence it rests on."""
+
+from __future__ import annotations
+
+import re
+
+from agent.answer import Citation, DateCheck, Passage
+from agent.generate import prompts
+from agent.index.chronology import Chronology, Entry
+from agent.verify.boundary import KnowledgeBoundary
+from agent.verify.claims import asked_fact
+
+CHRONOLOGY_KIND = "chronology"
+_RELATIVE_RE = re.compile(r"[明翌次是其本][年歲岁]|\d+")
+
+
+def fact_passage(chronology: Chronology, name: str, lang: str) -> Passage | None:
+    """The chronology passage stating one derived fact, in ``lang``; None when the chronology lacks it."""
+    fact = chronology.facts.get(name)
+    if fact is None:
+        return None
+    texts = prompts.CHRONOLOGY_PASSAGE[lang]
+    values = _values(fact, name)
+    if name == "born":
+        died, age = chronology.facts.get("died"), chronology.facts.get("age_at_death")
+        if died is None or age is None:
+            return None
+        sui = "+ 1" in fact.derivation
+        values |= {"died_year": died.year_text, "died_date": died.date, "age": age.lo}
+        head = texts["born" if sui else "born_completed"].format(**values)
+    else:
+        head = texts[name].format(**values)
+    text = head + texts["source"].format(locator=fact.locator, sentence=fact.sentence.strip())
+    return Passage(id=f"chronology:{name}", text=text, source="chronology", locator=f"chronology, {fact.locator}",
+                   score=1.0, relevance=1.0, kind=CHRONOLOGY_KIND, language=lang)
+
+
+def answer_from_chronology(chronology: Chronology, question: str, lang: str, boundary: KnowledgeBoundary):
+    """(text with its marker, the chronology passage, its citation, the date checks) for the fact the question
+    asks, or None when the question asks for none, the chronology lacks it, or it lies after the cutoff."""
+    name = asked_fact(question)
+    passage = fact_passage(chronology, name, lang) if name else None
+    if passage is None:
+        return None
+    fact = chronology.facts[name]
+    if fact.lo is not None and name in ("died", "age_at_death") and boundary.after_cutoff(
+            chronology.facts["died"].lo if "died" in chronology.facts else fact.lo):
+        return None  # the figure at an earlier point of its life does not know its death
+    sentence = prompts.CHRONOLOGY_ANSWER[lang][name].format(**_values(fact, name))
+    checks = []
+    if name in ("born", "died"):
+        checks.append(DateCheck(sentence=sentence, text=fact.year_text, kind="date", lo=fact.lo, hi=fact.hi,
+                                status="supported", where=CHRONOLOGY_KIND, evidence=passage.id, note=fact.derivation))
+    elif name == "age_at_death":
+        checks.append(DateCheck(sentence=sentence, text=str(fact.lo), kind="number", lo=fact.lo, hi=fact.hi,
+                                status="supported", where=CHRONOLOGY_KIND, evidence=passage.id, note=fact.derivation))
+    citation = Citation("[1]", passage.id, passage.source, passage.locator, fact.sentence.strip())
+    return sentence + "[1]", passage, citation, checks
+
+
+def _values(fact: Entry, name: str) -> dict:
+    year = fact.hi
+    shown = "" if year is None else f"{-year} BC" if year < 0 else str(year)
+    # a relative year (明年, 是歲) says nothing by itself: the Western year stands alone
+    date = fact.date if not _RELATIVE_RE.fullmatch(fact.date or "") else shown
+    return {"year": shown, "date": date, "value": fact.date if name in ("native_place", "courtesy_name") else fact.lo}
+
+
+__all__ = ["CHRONOLOGY_KIND", "answer_from_chronology", "fact_passage"]
