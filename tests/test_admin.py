@@ -188,3 +188,16 @@ def test_two_concurrent_ingests_on_one_figure_keep_both_sources(cli_home, tmp_pa
     assert sorted(result.get(timeout=5) for _ in procs) == ["ok", "ok"]
     listed = (cli_home / "figures" / "wang-jia" / "sources.toml").read_text(encoding="utf-8")
     assert "note-a.md" in listed and "note-b.md" in listed and "wang.md" in listed
+
+
+def test_a_newline_in_cite_as_keeps_sources_toml_valid(cli_home, tmp_path):
+    """TOML is written by tomli-w: a newline or a quote in an option is escaped, never a broken file."""
+    src = tmp_path / "wang.md"
+    src.write_text(BIO, encoding="utf-8")
+    out = invoke("figure", "add", "wang-jia", "--name", "Wang Jia", "--cite-as", 'line one\nline "two"', src)
+    assert out.exit_code == 0, out.output
+    assert invoke("figures").exit_code == 0
+    from agent import load_agent
+
+    agent = load_agent("wang-jia", embedder=HashEmbedder())
+    assert agent.retrieve("元豐二年")[0].locator == 'line one\nline "two"'
