@@ -60,7 +60,7 @@ def test_abstentions_are_written_in_the_script_of_the_question(settings, embedde
     from agent.text.script import is_simplified, to_simplified, to_traditional
 
     agent = _agent(settings, embedder, ScriptedChatModel([]))
-    for question in ("你的手机号码是多少？", "你的手機號碼是多少？", "你最喜欢吃什么菜？", "你最喜歡吃甚麼菜？"):
+    for question in ("你的电子邮箱是什么？", "你的電子郵箱是甚麼？", "你最爱喝什么茶？", "你最愛喝甚麼茶？"):
         ans = agent.ask(question)
         assert ans.abstained, question
         if is_simplified(question):

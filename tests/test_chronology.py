@@ -126,7 +126,7 @@ def _agent(tmp_path, embedder, replies):
 def test_a_fact_the_drafts_get_wrong_is_answered_from_the_chronology(tmp_path, embedder):
     """The model cannot date 卒 after an undated sentence; the chronology can, and says how."""
     agent, llm = _agent(tmp_path, embedder, ["我卒於一〇六五年。[1]", "我卒於一〇六五年。[1]"])
-    ans = agent.ask("你是哪一年去世的？")
+    ans = agent.ask("你死於哪一年？")
     assert len(llm.calls) == 2  # the draft and the request to answer again
     assert not ans.abstained and ans.text.startswith("我卒於嘉祐五年，即1060年。"), ans.text
     [citation] = ans.citations
@@ -139,7 +139,7 @@ def test_a_fact_the_drafts_get_wrong_is_answered_from_the_chronology(tmp_path, e
 
 def test_a_birth_year_no_passage_gives_is_reckoned_from_the_death_and_the_age(tmp_path, embedder):
     agent, _ = _agent(tmp_path, embedder, ["我生於一〇一〇年。[1]"] * 2)
-    ans = agent.ask("你是哪一年出生的？")
+    ans = agent.ask("你生於哪一年？")
     assert not ans.abstained and "1003" in ans.text, ans.text
     cited = {p.id: p for p in ans.passages}[ans.citations[0].passage_id]
     assert "1060" in cited.text and "五十八" in cited.text and "虛歲" in cited.text
@@ -148,7 +148,7 @@ def test_a_birth_year_no_passage_gives_is_reckoned_from_the_death_and_the_age(tm
 
 def test_the_chronology_answers_only_the_figures_own_facts(tmp_path, embedder):
     agent, _ = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載，我不敢妄言。"] * 4)
-    assert agent.ask("你是哪里人？").text.startswith("我是越州山阴人")  # simplified, as the question
+    assert agent.ask("你老家在哪里？").text.startswith("我是越州山阴人")  # simplified, as the question
     assert agent.ask("你的字是什麼？").text.startswith("我字子試")
     father = agent.ask("你父親是哪一年去世的？")
     assert father.abstained and not any(p.kind == "chronology" for p in father.passages)
@@ -156,5 +156,5 @@ def test_the_chronology_answers_only_the_figures_own_facts(tmp_path, embedder):
 
 def test_at_an_earlier_point_of_its_life_the_figure_does_not_know_its_death(tmp_path, embedder):
     agent, _ = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載，我不敢妄言。"] * 2)
-    assert not agent.ask("你是哪一年去世的？").abstained
-    assert agent.ask("你是哪一年去世的？", as_of=1050).abstained
+    assert not agent.ask("你死於哪一年？").abstained
+    assert agent.ask("你死於哪一年？", as_of=1050).abstained

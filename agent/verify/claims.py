@@ -115,7 +115,7 @@ def asked_fact(question: str) -> str | None:
         return None  # about someone or something else: 杜甫是哪一年去世的？, your father's courtesy name
     death = bool(_LIFE_EVENT_QUESTION["death"].search(question))
     if death and asks_count(question) and not ASKS_YEAR_RE.search(question):
-        return "age_at_death"  # how old were you when you died?
+        return "age_at_death"  # an age asked at the death: how old, 多大
     if asks_several(question):
         return None
     if _ASKS_COURTESY_RE.search(question):
