@@ -157,3 +157,20 @@ def test_a_rebuild_embeds_only_the_chunks_whose_text_is_new(settings, corpora):
     assert again.texts == 1 and len(rebuilt) == len(built) + 1
     fresh = build_index(fig, settings, HashEmbedder(model_id="test-hash-embedder"))
     assert (rebuilt.vectors([c.id for c in rebuilt.chunks]) == fresh.vectors([c.id for c in fresh.chunks])).all()
+
+
+def test_an_index_of_an_older_format_is_rebuilt_not_refused(settings, embedder):
+    """An index written by an older version (its manifest names the old splitter's separators and format) is
+    stale: the next use rebuilds it, re-embedding nothing that did not change."""
+    fig = get_figure(settings, "test-poet")
+    built = build_index(fig, settings, embedder)
+    path = built.path / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["format_version"] = 4
+    manifest.pop("chunker")
+    manifest["chunking"]["separators"] = ["\n\n", "\n", "。", ". ", " ", ""]
+    path.write_text(json.dumps(manifest))
+    assert index_state(fig, settings) == "stale"
+    calls = embedder.calls
+    again = ensure_index(fig, settings, embedder)
+    assert embedder.calls == calls and len(again) == len(built) and index_state(fig, settings) == "ok"
