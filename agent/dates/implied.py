@@ -28,8 +28,9 @@ class ImpliedDate:
 _ERA_PARTS = re.compile(r"^(?P<era>.*?)(?P<n>[元正]|[一二三四五六七八九十]+)[年載载]")
 _ERA_APPROX = re.compile(r"^(?P<era>.+?)(?:之初|之末|年間|初|中|末|間)$")
 _BARE_REGNAL = re.compile(r"(?:^|(?<=[。，；：\n」]))(?P<n>[元一二三四五六七八九十]{1,3})[年載载]")
-_RELATIVE = {"明年": 1, "翌年": 1, "次年": 1, "明歲": 1, "是年": 0, "是歲": 0, "其年": 0}
-_RELATIVE_RE = re.compile("|".join(_RELATIVE))
+# Relative years and how far each lies from the last year named.
+RELATIVE_YEARS = {"明年": 1, "翌年": 1, "次年": 1, "明歲": 1, "是年": 0, "是歲": 0, "其年": 0}
+_RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
 
 
 def _regnal_number(text: str) -> int | None:
@@ -85,10 +86,10 @@ def implied_dates(text: str, mentions: list,
                 eras.append([era[0], era[1], era[2], n])
                 last = year
         elif last is not None:
-            year = last + _RELATIVE[m.group(0)]
+            year = last + RELATIVE_YEARS[m.group(0)]
             out.append(ImpliedDate(m.group(0), m.start(), m.end(), year, year, "relative"))
             last = year
     return out
 
 
-__all__ = ["ImpliedDate", "implied_dates"]
+__all__ = ["RELATIVE_YEARS", "ImpliedDate", "implied_dates"]

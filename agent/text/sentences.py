@@ -4,11 +4,12 @@ abbreviations and initials never taken for a sentence's end."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-# A sentence ends at its closing punctuation, with any closing quotes and citation markers after it ("Zhang Xu.[1] The
-# records…" is two sentences).
 # Paragraphs: runs of text between blank lines.
 _PARAGRAPH_RE = re.compile(r"(?:(?!\n[ \t]*\n).)+", re.S)
+# A sentence ends at its closing punctuation, with any closing quotes and citation markers after it ("Zhang Xu.[1] The
+# records…" is two sentences).
 _SENTENCE_RE = re.compile(r"[^。！？；!?]*?(?:[。！？；]+[」』”’）)]*|[.!?]+[\"'”’)\]]*(?:\[\d+(?:[,，]\s*\d+)*\])*(?=\s|$)|$)", re.S)
 
 
@@ -27,10 +28,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     markers included, surrounding whitespace excluded. A stop after an abbreviation or an initial ("St. Louis",
     "S. Grant") or after a short numeral before a name in capitals ("1. FC Köln") does not end the sentence; a
     line break does not either (hard-wrapped text), but a blank line (a new paragraph) does."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=512)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for para in _PARAGRAPH_RE.finditer(text):
         out += _spans(text, para.start(), para.end())
-    return out
+    return tuple(out)
 
 
 def _spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -5,16 +5,14 @@ says how the fact was computed and quotes the sentence it rests on."""
 
 from __future__ import annotations
 
-import re
-
 from agent.answer import Citation, DateCheck, Passage
+from agent.dates.implied import RELATIVE_YEARS
 from agent.generate import prompts
 from agent.index.chronology import Chronology, Entry
 from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.claims import asked_fact
 
 CHRONOLOGY_KIND = "chronology"
-_RELATIVE_RE = re.compile(r"[明翌次是其本][年歲岁]|\d+")
 
 
 def fact_passage(chronology: Chronology, name: str, lang: str) -> Passage | None:
@@ -65,7 +63,7 @@ def _values(fact: Entry, name: str) -> dict:
     year = fact.hi
     shown = "" if year is None else f"{-year} BC" if year < 0 else str(year)
     # a relative year (明年, 是歲) says nothing by itself: the Western year stands alone
-    date = fact.date if not _RELATIVE_RE.fullmatch(fact.date or "") else shown
+    date = shown if not fact.date or fact.date in RELATIVE_YEARS or fact.date.isdigit() else fact.date
     return {"year": shown, "date": date, "value": fact.date if name in ("native_place", "courtesy_name") else fact.lo}
 
 
