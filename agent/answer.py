@@ -83,6 +83,7 @@ class Answer:
     date_checks: list[DateCheck] = field(default_factory=list)
     model: ModelInfo | None = None
     timings: Timings = field(default_factory=Timings)
+    context: str = ""  # what the model was shown: "whole" (the figure's sources in order) or "top-k"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -44,6 +44,12 @@ class ChunkingSettings(_Section):
 
 class RetrievalSettings(_Section):
     top_k: int = Field(4, ge=1, description="Passages given to the model.")
+    whole_source_tokens: int = Field(
+        1600,
+        ge=0,
+        description="A figure whose sources come to at most this many approximate tokens (a CJK character = 1) is "
+        "shown to the model whole, in order, instead of its top_k passages (most 列傳 biographies fit); 0: never.",
+    )
     candidates: int = Field(20, ge=1, description="Candidates taken from each of dense and keyword search before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_relevance: float = Field(

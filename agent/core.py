@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from agent.answer import Answer, ModelInfo, Passage, Timings
 from agent.config import Settings, load_settings
 from agent.errors import InputError
@@ -21,6 +23,7 @@ from agent.ingest.corpus import read_specs
 from agent.ingest.figures import Figure, get_figure
 from agent.ingest.timeline import load_timeline
 from agent.retrieve.hybrid import HybridRetriever, make_langchain_retriever
+from agent.retrieve.whole import TOP_K, WHOLE, fits_whole, whole_source
 from agent.text.script import detect_language, in_script_of
 from agent.verify.boundary import (
     AFTER_MY_TIME,
@@ -31,7 +34,7 @@ from agent.verify.boundary import (
     later_works,
     names_after_death,
 )
-from agent.verify.chronology import answer_from_chronology
+from agent.verify.chronology import CHRONOLOGY_KIND, answer_from_chronology, asked_passage
 from agent.verify.citations import attach_citations, split_answer
 from agent.verify.claims import asks_for_date
 from agent.verify.guard import Guard, only_silence
@@ -70,6 +73,7 @@ class Agent:
         self._after_death: tuple[str, ...] | None = None
         self._works: tuple[LaterItem, ...] | None = None
         self._verifiers: dict[int | None, Verifier] = {}
+        self._whole: list[Passage] | None = None
         self._progress = progress
 
     # -- collaborators
@@ -176,12 +180,15 @@ class Agent:
         relevant = [p for p in passages if p.relevance >= min_rel]
         if finding and finding.reason == NOT_PRESENT and not boundary.speaks_of([p.text for p in relevant], finding.year):
             return finish(reason=NOT_PRESENT, evidence=finding.evidence)
-        if not relevant:
+        # the chronology's fact the question asks for is relevant, whatever words the question uses
+        fact = asked_passage(self.chronology(), question, lang, boundary)
+        if not relevant and fact is None:
             if any(p.relevance >= min_rel for p in later):
                 return finish(reason=AFTER_MY_TIME)
             return refuse()
+        relevant, answer.context = self._context(relevant, fact, boundary, guarded)
         answer.passages = relevant
-        messages = self.build_messages(question, relevant)
+        messages = self.build_messages(question, relevant, boundary)
 
         def stream(token: str) -> None:
             streamed.append(token)
@@ -214,6 +221,33 @@ class Agent:
                 return finish(reason=AFTER_MY_TIME) if after else refuse()
         answer.citations = citations
         return finish(text)
+
+    def _context(self, relevant: list[Passage], fact: Passage | None, boundary: KnowledgeBoundary,
+                 guarded: bool) -> tuple[list[Passage], str]:
+        """The passages the model is shown, numbered in this order, and which context it is: the figure's whole
+        sources in order when they fit ``retrieval.whole_source_tokens`` (with retrieval's scores on the passages
+        it found), else the relevant retrieved ones; then the chronology passage of the fact the question asks
+        for, when the chronology holds it."""
+        whole = self.whole_source()
+        if whole is None:
+            shown, context = list(relevant), TOP_K
+        else:
+            found = {p.id: p for p in relevant}
+            dating = self._passage_dates(boundary) if guarded else None
+            shown = [replace(strip_instructions(p) if guarded else p, score=found[p.id].score,
+                             relevance=found[p.id].relevance) if p.id in found else
+                     (strip_instructions(p) if guarded else p)
+                     for p in whole if dating is None or not dating.after_cutoff(p.id)]
+            context = WHOLE
+        return ([*shown, fact] if fact is not None else shown), context
+
+    def whole_source(self) -> list[Passage] | None:
+        """The figure's sources as passages in order (chunks without their overlap) when they fit the budget
+        ``retrieval.whole_source_tokens``; None for a larger figure, which the model sees through retrieval."""
+        if self._whole is None:
+            passages = whole_source(self.index.chunks)
+            self._whole = passages if fits_whole(passages, self.settings.retrieval.whole_source_tokens) else []
+        return self._whole or None
 
     @staticmethod
     def _count(answer: Answer, generation) -> None:
@@ -306,16 +340,24 @@ class Agent:
         return answer
 
     # -- steps
-    def build_messages(self, question: str, passages: list[Passage]) -> list[Message]:
-        """The chat messages sent to the model for this question and these passages (token-budgeted)."""
-        return build_messages(self.figure, question, passages, self.llm, self.settings.generation)
+    def build_messages(self, question: str, passages: list[Passage],
+                       boundary: KnowledgeBoundary | None = None) -> list[Message]:
+        """The chat messages sent to the model for this question and these passages (token-budgeted), each
+        era date with its Western year as read within the figure's life (or ``boundary``'s)."""
+        dates = (boundary or self.boundary()).dates
+        return build_messages(self.figure, question, passages, self.llm, self.settings.generation, dates)
 
     def _cite(self, text: str, passages: list[Passage]):
         sentences = [sentence for sentence, _ in split_answer(text)]
         if not sentences:
             return attach_citations(text, passages)
         svecs = self.embedder.embed_documents(sentences)
-        pvecs = self.index.vectors([p.id for p in passages])
+        stored = [p for p in passages if p.kind != CHRONOLOGY_KIND]
+        vectors = dict(zip((p.id for p in stored), self.index.vectors([p.id for p in stored]) if stored else []))
+        computed = [p for p in passages if p.kind == CHRONOLOGY_KIND]
+        if computed:  # a chronology passage is not in the index: embed it now
+            vectors.update(zip((p.id for p in computed), self.embedder.embed_documents([p.text for p in computed])))
+        pvecs = np.vstack([vectors[p.id] for p in passages])
         return attach_citations(text, passages, sentence_vectors=svecs, passage_vectors=pvecs)
 
 
@@ -326,32 +368,6 @@ def _check_question(question: str) -> str:
     if len(question) > MAX_QUESTION_CHARS:
         raise InputError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
     return question
-
-
-class AgentPool:
-    """Agents for several figures sharing one embedder and one chat model (batch and eval)."""
-
-    def __init__(self, settings: Settings, *, progress: bool = False) -> None:
-        self.settings = settings
-        self.progress = progress
-        self._agents: dict[str, Agent] = {}
-        self._embedder: Embedder | None = None
-        self._llm: ChatModel | None = None
-
-    def get(self, figure_id: str) -> Agent:
-        if figure_id not in self._agents:
-            figure = get_figure(self.settings, figure_id)
-            if self._embedder is None:
-                self._embedder = make_embedder(self.settings.embedding, self.settings.models_dir)
-            if self._llm is None:
-                self._llm = make_chat_model(self.settings)
-            self._agents[figure_id] = Agent(
-                figure, self.settings, embedder=self._embedder, llm=self._llm, progress=self.progress
-            )
-        return self._agents[figure_id]
-
-    def ask(self, figure_id: str, question: str) -> Answer:
-        return self.get(figure_id).ask(question)
 
 
 def load_agent(
@@ -367,4 +383,4 @@ def load_agent(
     return Agent(get_figure(settings, figure), settings, embedder=embedder, llm=llm, progress=progress)
 
 
-__all__ = ["Agent", "AgentPool", "load_agent"]
+__all__ = ["Agent", "load_agent"]

@@ -101,6 +101,8 @@ def settings(tmp_path, corpora) -> Settings:
             "corpora_dirs": [str(corpora)],
             "index_dir": str(tmp_path / "indexes"),
             "embedding": {"model": "test-hash-embedder"},
+            # the guard's tests number passages as retrieval ranks them; whole-source context has its own tests
+            "retrieval": {"whole_source_tokens": 0},
         }
     )
 

@@ -101,7 +101,7 @@ def test_answer_json_round_trip(settings, embedder):
     data = json.loads(ans.to_json())
     assert set(data) == {
         "figure", "question", "text", "language", "citations", "passages", "abstained",
-        "abstain_reason", "date_checks", "model", "timings",
+        "abstain_reason", "date_checks", "model", "timings", "context",
     }
     assert set(data["citations"][0]) == {"marker", "passage_id", "source_title", "locator", "quote"}
     assert set(data["timings"]) == {"retrieval", "first_token", "total", "generation", "tokens"}

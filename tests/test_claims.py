@@ -421,9 +421,10 @@ def test_invented_relative_gets_one_regeneration_then_a_hedge(settings, embedder
 
 
 def test_tiny_gguf_invented_fact_is_removed(tiny_model_home):
-    tiny_model_home("我幼年在蜀中讀書，最喜歡吃蔬菜和羊肉。[1]")
+    tiny_model_home("我幼年在蜀中讀書，最喜歡吃蔬菜和羊肉。[4]")  # the test poet's sources are shown whole: [4] is bio-zh:1
     agent = load_agent("test-poet")
     ans = agent.ask("你幼年在哪裡讀書？")
+    assert ans.context == "whole" and ans.passages[3].id == "bio-zh:1"
     assert ans.abstained and ans.abstain_reason == "not_in_sources" and "蔬菜" not in ans.text
     assert any(c.kind == "claim" and c.status == "unsupported" for c in ans.date_checks)
     assert "蔬菜" in agent.ask("你幼年在哪裡讀書？", guard=False).text

@@ -504,6 +504,7 @@ def test_shift_year_skips_zero(year, delta):
 @pytest.mark.parametrize("text, year", [
     ("ran for the Legislature the same year (1832), and was beaten", 1832),
     ("天寶十五載（756）", 756),
+    ("景德二年〔1005〕，入京", 1005),
     ("in the year of 1832", 1832),
     ("its first year is 742", 742),
 ])

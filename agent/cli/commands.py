@@ -157,7 +157,7 @@ def chat(figure: str, settings) -> None:
 def batch(questions: Path, output: Path, settings) -> None:
     """Answer every question in QUESTIONS (JSONL or CSV with id, figure, question)."""
     from agent.cli.batch import run_batch
-    from agent.core import AgentPool
+    from agent.pool import AgentPool
 
     if questions.resolve() == output.resolve():
         raise InputError("the output file must differ from the question file")
@@ -200,12 +200,12 @@ def eval_(questions: tuple[Path, ...], mode: str, out_dir: Path | None, plots: b
         settings = settings.model_copy(update={"corpora_dirs": [extra_corpora, *settings.corpora_dirs],
                                                "index_dir": extra_corpora.parent / "indexes"})
 
-    from agent.core import AgentPool
     from agent.eval.report import metrics_markdown
     from agent.eval.runner import rescore as rescore_run
     from agent.eval.runner import run_eval, write_comparison
     from agent.eval.scoring import MODES
     from agent.ingest.figures import get_figure
+    from agent.pool import AgentPool
     from agent.verify.boundary import KnowledgeBoundary
 
     if rescore and out_dir is None:

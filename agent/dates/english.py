@@ -110,8 +110,9 @@ def english_years(t: str) -> Iterator[Candidate]:
         if len(num) == 4 and head_match(_EN_OF_RE, t, start, 4):
             yield make_candidate(start, m.end(), n, n, "year")  # "the election of 1868"
             continue
-        if start > 0 and t[start - 1] in "(（" and t[m.end():m.end() + 1] in (")", "）"):
-            yield make_candidate(start, m.end(), n, n, "year")  # a number alone in brackets: "the same year (1832)"
+        if start > 0 and t[start - 1] in "(（〔" and t[m.end():m.end() + 1] in (")", "）", "〕"):
+            # a number alone in brackets: "the same year (1832)", 天聖九年〔1031〕
+            yield make_candidate(start, m.end(), n, n, "year")
             continue
         ctx = head_match(_EN_CONTEXT_RE, t, start, 40)
         if not ctx:

@@ -1,10 +1,19 @@
 """What the model is sent for one question: the figure's system prompt, then the passages that fit the token
-budget left after the prompt, the question and the answer's own tokens, then the question."""
+budget left after the prompt, the question and the answer's own tokens, then the question.
+
+Passages come in the order given and are numbered by their place in it, so that the figure's fixed passages (its
+whole sources) form a prefix that is the same for every question. A chronology passage (a fact computed by code)
+is always shown: its tokens are set aside before the others are budgeted. Every reign-era or 干支 date in a
+passage carries its Western year in brackets (天聖九年〔1031〕), read by the same date reader as the guard's, so the
+model copies a year instead of computing one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from agent.answer import Passage
 from agent.config import GenerationSettings
+from agent.dates import DateMention
 from agent.generate import prompts
 from agent.generate.llm import ChatModel, Message
 from agent.ingest.figures import Figure
@@ -14,6 +23,27 @@ from agent.text.script import detect_language, is_simplified
 TEMPLATE_TOKENS = 48
 # A passage that does not fit whole is cut to the budget left, when at least this many tokens are left.
 MIN_CUT_PASSAGE_TOKENS = 32
+# Dates that get a bracketed Western year: those a reader of the passage cannot turn into one without a table.
+BRACKETED_KINDS = frozenset({"era", "sexagenary"})
+PINNED_KINDS = frozenset({"chronology"})
+# A date followed this closely by its Western year in digits (天寶元年（742年）, 天寶元年即742年) gets no bracket.
+GIVEN_YEAR_CHARS = 6
+
+
+def with_western_years(text: str, dates: Sequence[DateMention]) -> str:
+    """``text`` with the Western year in brackets after every reign-era or 干支 date that names one year
+    (天聖九年 -> 天聖九年〔1031〕; 前 for BC); dates spanning several years, and dates the text follows with
+    their year already, are left as written."""
+    out, at = [], 0
+    for d in sorted(dates, key=lambda d: d.start):
+        if d.kind not in BRACKETED_KINDS or d.lo != d.hi or d.start < at:
+            continue
+        if str(abs(d.lo)) in text[d.end:d.end + GIVEN_YEAR_CHARS + len(str(abs(d.lo)))]:
+            continue
+        year = f"前{-d.lo}" if d.lo < 0 else str(d.lo)
+        out += [text[at:d.end], f"〔{year}〕"]
+        at = d.end
+    return "".join(out) + text[at:]
 
 
 def system_prompt(figure: Figure, question: str) -> str:
@@ -25,24 +55,34 @@ def system_prompt(figure: Figure, question: str) -> str:
 
 
 def build_messages(figure: Figure, question: str, passages: list[Passage], llm: ChatModel,
-                   generation: GenerationSettings) -> list[Message]:
-    """The chat messages for this question and these passages, the passages budgeted in the model's tokens."""
+                   generation: GenerationSettings, dates: Callable[[str], Sequence[DateMention]] | None = None,
+                   ) -> list[Message]:
+    """The chat messages for this question and these passages, the passages budgeted in the model's tokens;
+    ``dates`` reads a passage's dates for the bracketed Western years (none without it)."""
     lang = prompts.language_key(detect_language(question))
     system = system_prompt(figure, question)
     fixed = llm.count_tokens(system) + llm.count_tokens(question) + TEMPLATE_TOKENS
-    budget = max(0, generation.n_ctx - generation.max_tokens - fixed)
-    blocks: list[str] = []
-    for n, p in enumerate(passages, start=1):
-        block = prompts.PASSAGE.format(n=n, locator=p.locator, text=p.text)
+    blocks = {n: prompts.PASSAGE.format(n=n, locator=p.locator,
+                                        text=with_western_years(p.text, dates(p.text)) if dates else p.text)
+              for n, p in enumerate(passages, start=1)}
+    pinned = [n for n, p in enumerate(passages, start=1) if p.kind in PINNED_KINDS]
+    budget = max(0, generation.n_ctx - generation.max_tokens - fixed
+                 - sum(llm.count_tokens(blocks[n]) + 1 for n in pinned))
+    shown: list[str] = []
+    for n, block in blocks.items():
+        if n in pinned:
+            shown.append(block)
+            continue
         cost = llm.count_tokens(block) + 1
         if cost > budget:
             if budget > MIN_CUT_PASSAGE_TOKENS:
-                blocks.append(llm.truncate_to_tokens(block, budget))
-            break
-        blocks.append(block)
+                shown.append(llm.truncate_to_tokens(block, budget))
+            budget = 0
+            continue
+        shown.append(block)
         budget -= cost
-    user = prompts.USER[lang].format(passages="\n".join(blocks), question=question)
+    user = prompts.USER[lang].format(passages="\n".join(shown), question=question)
     return [Message("system", system), Message("user", user)]
 
 
-__all__ = ["build_messages", "system_prompt"]
+__all__ = ["build_messages", "system_prompt", "with_western_years"]

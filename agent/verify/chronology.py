@@ -36,9 +36,10 @@ def fact_passage(chronology: Chronology, name: str, lang: str) -> Passage | None
                    score=1.0, relevance=1.0, kind=CHRONOLOGY_KIND, language=lang)
 
 
-def answer_from_chronology(chronology: Chronology, question: str, lang: str, boundary: KnowledgeBoundary):
-    """(text with its marker, the chronology passage, its citation, the date checks) for the fact the question
-    asks, or None when the question asks for none, the chronology lacks it, or it lies after the cutoff."""
+def asked_passage(chronology: Chronology, question: str, lang: str, boundary: KnowledgeBoundary) -> Passage | None:
+    """The chronology passage of the fact the question asks for; None when it asks for none, the chronology
+    lacks it, or the fact lies after the cutoff (the figure at an earlier point of its life does not know its
+    death)."""
     name = asked_fact(question)
     passage = fact_passage(chronology, name, lang) if name else None
     if passage is None:
@@ -46,7 +47,18 @@ def answer_from_chronology(chronology: Chronology, question: str, lang: str, bou
     fact = chronology.facts[name]
     if fact.lo is not None and name in ("died", "age_at_death") and boundary.after_cutoff(
             chronology.facts["died"].lo if "died" in chronology.facts else fact.lo):
-        return None  # the figure at an earlier point of its life does not know its death
+        return None
+    return passage
+
+
+def answer_from_chronology(chronology: Chronology, question: str, lang: str, boundary: KnowledgeBoundary):
+    """(text with its marker, the chronology passage, its citation, the date checks) for the fact the question
+    asks, or None when the question asks for none, the chronology lacks it, or it lies after the cutoff."""
+    passage = asked_passage(chronology, question, lang, boundary)
+    if passage is None:
+        return None
+    name = passage.id.removeprefix("chronology:")
+    fact = chronology.facts[name]
     sentence = prompts.CHRONOLOGY_ANSWER[lang][name].format(**_values(fact, name))
     checks = []
     if name in ("born", "died"):
@@ -67,4 +79,4 @@ def _values(fact: Entry, name: str) -> dict:
     return {"year": shown, "date": date, "value": fact.date if name in ("native_place", "courtesy_name") else fact.lo}
 
 
-__all__ = ["CHRONOLOGY_KIND", "answer_from_chronology", "fact_passage"]
+__all__ = ["CHRONOLOGY_KIND", "answer_from_chronology", "asked_passage", "fact_passage"]

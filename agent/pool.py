@@ -1,0 +1,39 @@
+"""Agents for many figures in one process (batch and eval): one embedder and one chat model shared by all."""
+
+from __future__ import annotations
+
+from agent.answer import Answer
+from agent.config import Settings
+from agent.core import Agent
+from agent.generate.llm import ChatModel, make_chat_model
+from agent.index.embeddings import Embedder, make_embedder
+from agent.ingest.figures import get_figure
+
+
+class AgentPool:
+    """Agents for several figures sharing one embedder and one chat model (batch and eval)."""
+
+    def __init__(self, settings: Settings, *, progress: bool = False) -> None:
+        self.settings = settings
+        self.progress = progress
+        self._agents: dict[str, Agent] = {}
+        self._embedder: Embedder | None = None
+        self._llm: ChatModel | None = None
+
+    def get(self, figure_id: str) -> Agent:
+        if figure_id not in self._agents:
+            figure = get_figure(self.settings, figure_id)
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings.embedding, self.settings.models_dir)
+            if self._llm is None:
+                self._llm = make_chat_model(self.settings)
+            self._agents[figure_id] = Agent(
+                figure, self.settings, embedder=self._embedder, llm=self._llm, progress=self.progress
+            )
+        return self._agents[figure_id]
+
+    def ask(self, figure_id: str, question: str) -> Answer:
+        return self.get(figure_id).ask(question)
+
+
+__all__ = ["AgentPool"]

@@ -1,0 +1,86 @@
+"""Whole-source context, bracketed Western years and the chronology passage, on a biography written for the
+tests (tests/test_chronology.py's 王測)."""
+
+from __future__ import annotations
+
+from agent.config import load_settings
+from agent.core import Agent
+from agent.dates import extract_dates
+from agent.generate.context import with_western_years
+from agent.retrieve.whole import without_overlap
+
+from .fakes import ScriptedChatModel
+from .test_chronology import BIO_ZH, _figure
+
+QUESTION_MARK = "問題："
+
+
+def _agent(tmp_path, embedder, replies, **retrieval):
+    corpora = tmp_path / "corpora"
+    fig, _ = _figure(corpora, "wang-ce", 'id = "wang-ce"\nera = "宋"\n[names]\nzh = "王測"\n', BIO_ZH)
+    settings = load_settings(overrides={"corpora_dirs": [str(corpora)], "index_dir": str(tmp_path / "indexes"),
+                                        "embedding": {"model": "test-hash-embedder"}, "retrieval": retrieval})
+    llm = ScriptedChatModel(replies)
+    return Agent(fig, settings, embedder=embedder, llm=llm), llm
+
+
+def test_the_overlap_a_chunk_repeats_is_cut():
+    assert without_overlap("甲乙丙丁。戊己庚辛。", "戊己庚辛。壬癸子丑。") == "壬癸子丑。"
+    assert without_overlap("The first. The second one.", "The second one. The third.") == "The third."
+    assert without_overlap("甲乙丙丁。", "。戊己") == "。戊己"  # one shared character is no overlap
+    assert without_overlap("甲乙", "丙丁") == "丙丁"
+
+
+def test_a_small_figure_is_shown_whole_in_order_with_one_prefix_for_every_question(tmp_path, embedder):
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"] * 4)
+    first, second = agent.ask("你知湖州時做了什麼？"), agent.ask("你貶筠州時做了什麼？")
+    assert first.context == second.context == "whole"
+    whole = agent.whole_source()
+    assert [p.id for p in whole] == [c.id for c in agent.index.chunks]
+    prefixes = [call[-1].content.split(QUESTION_MARK)[0] for call in llm.calls]
+    assert prefixes[0] == prefixes[1] and llm.calls[0][0].content == llm.calls[1][0].content
+    assert all(p.text[:8] in prefixes[0] for p in whole)
+
+
+def test_a_figure_over_the_budget_is_shown_its_top_passages(tmp_path, embedder):
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"], whole_source_tokens=20)
+    assert agent.whole_source() is None and agent.ask("你知湖州時做了什麼？").context == "top-k"
+
+
+def test_era_dates_shown_to_the_model_carry_their_western_year(tmp_path, embedder):
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"])
+    agent.ask("你知湖州時做了什麼？")
+    shown = llm.calls[0][-1].content
+    assert "天聖八年〔1030〕" in shown and "嘉祐五年〔1060〕" in shown and "景祐元年〔1034〕" in shown
+    text = "開元末，入京。建安十三年，戰於赤壁。"
+    marked = with_western_years(text, extract_dates(text))
+    assert marked.startswith("開元末，") and "建安十三年〔208〕" in marked  # a span of years gets no bracket
+    text = "天寶元年（742年），入京。"
+    assert with_western_years(text, extract_dates(text)) == text  # the year is given already
+
+
+def test_a_year_copied_with_its_bracket_passes_the_guard(tmp_path, embedder):
+    agent, _ = _agent(tmp_path, embedder, ["我於天聖八年〔1030〕舉進士。[1]"])
+    ans = agent.ask("你哪一年舉進士？")
+    assert not ans.abstained and "1030" in ans.text and ans.citations, ans.text
+    assert ans.date_checks and all(c.status == "supported" for c in ans.date_checks if c.kind == "date")
+
+
+def test_the_fact_asked_for_is_given_as_a_numbered_chronology_passage(tmp_path, embedder):
+    probe, _ = _agent(tmp_path / "probe", embedder, [])
+    n = len(probe.whole_source()) + 1
+    agent, llm = _agent(tmp_path, embedder, [f"我生於一〇〇三年。[{n}]"])
+    ans = agent.ask("你生於哪一年？")
+    shown = llm.calls[0][-1].content
+    assert f"[{n}] (chronology" in shown and "1003" in shown and "〔1060〕（1060年）" not in shown
+    assert len(llm.calls) == 1 and not ans.abstained and "一〇〇三" in ans.text, ans.text
+    cited = {p.id: p for p in ans.passages}[ans.citations[0].passage_id]
+    assert cited.kind == "chronology" and "五十八" in cited.text
+    assert all(c.status == "supported" for c in ans.date_checks if c.kind == "date")
+
+
+def test_the_chronology_passage_is_shown_even_when_the_sources_fill_the_window(tmp_path, embedder):
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"] * 2)
+    agent.settings.generation.n_ctx = 700
+    agent.ask("你生於哪一年？")
+    assert "(chronology" in llm.calls[0][-1].content
