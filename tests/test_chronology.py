@@ -158,3 +158,25 @@ def test_at_an_earlier_point_of_its_life_the_figure_does_not_know_its_death(tmp_
     agent, _ = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載，我不敢妄言。"] * 2)
     assert not agent.ask("你死於哪一年？").abstained
     assert agent.ask("你死於哪一年？", as_of=1050).abstained
+
+
+# Deaths of others told in a Song biography invented for the tests: a general's in battle, a colleague's, the
+# word used for soldiers and for "in the end"; none is the figure's.
+BIO_OTHERS = """+++
+title = "測將傳"
+kind = "primary"
+language = "zh"
+cite_as = "測史·測將傳"
++++
+## 1
+李試，字子將，洪州豐城人。熙寧三年，從軍西征，部將張甲戰死城下。明年，同僚趙乙死，試哭之。
+元豐二年，試率士卒千人守城，卒不得援。
+"""
+
+
+def test_a_death_told_of_someone_else_gives_the_figure_no_death_year(tmp_path):
+    _, chronology = _figure(tmp_path, "li-shi", 'id = "li-shi"\nera = "宋"\n[names]\nzh = "李試"\n', BIO_OTHERS)
+    assert "died" not in chronology.facts and "born" not in chronology.facts
+    own = BIO_OTHERS.replace("卒不得援。", "卒不得援。元豐五年，試以疾卒，年六十。")
+    _, chronology = _figure(tmp_path / "own", "li-shi", 'id = "li-shi"\nera = "宋"\n[names]\nzh = "李試"\n', own)
+    assert chronology.facts["died"].lo == 1082 and chronology.facts["age_at_death"].lo == 60

@@ -37,6 +37,8 @@ PRECISE_YEARS = 2
 OPENING_CHARS = 120
 # A stated age at death is a person's age when it lies in this range.
 AGE_RANGE = (10, 110)
+# Stored in the index manifest: a change in what the chronology reads rebuilds it (vectors are reused).
+CHRONOLOGY_VERSION = 2  # 2: a Chinese death clause with other words before the death word is someone else's
 
 _COURTESY_RE = re.compile(r"字([\u4e00-\u9fff]{1,3})[，,。；]")
 _NATIVE_RE = re.compile(r"^(?:其先|先世|世為|世为|遂為|遂为|因為|因为|為|为)?([\u4e00-\u9fff]{2,7}?)(?<![舍夫門门家宮宫美才庶罪聖圣大故時时世國国鄉乡里主仙])人(?:也)?$")
@@ -44,6 +46,18 @@ _NATIVE_RE = re.compile(r"^(?:其先|先世|世為|世为|遂為|遂为|因為|�
 _KIN_BEFORE_RE = re.compile(r"(?:[父母妻兄弟姊妹祖孫孙]|[长長次幼]子|其子|之子)[^，。；]{0,4}$|"
                             r"(?i:\b(?:father|mother|wife|husband|son|daughter|brother|sister|uncle|grandfather)\b"
                             r"[^,.;]{0,30}$)")
+# In Chinese the figure's own death is told with nothing before the death word in its clause but the figure's name,
+# a date, an age, or a word of time or manner (尋卒, 以疾卒, 思溫卒, 嘉祐五年卒); other words before it name someone
+# else (允彞死, 參將某戰死) or use the word otherwise (士卒, 坐死罪, 卒不得用).
+_DEATH_LEAD_RE = re.compile(
+    r"(?:遂|寻|乃|俄|竟|因|后|既而|未几|无何|居无何|顷之|久之|至是|是岁|是年|明年|其年|翌年|次年|岁余|月余|"
+    r"[感得遇寝]?[疾病](?:甚|笃|革)?|以|暴|旋|已而|俄而|及|而|又|亦|遽|"
+    r"年[〇一二三四五六七八九十百]+|[〇一二三四五六七八九十元正闰]+[年月]|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]日?|"
+    r"[春夏秋冬]|[\s、])*$")
+_CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?「」]")
+# 卒 and 死 that tell a death end their clause or go on with where, when or at what age (卒於官, 卒，年六十);
+# followed by anything else they mean something else (卒不得援: "in the end").
+_DEATH_TAIL_RE = re.compile(r"$|[，,。；;：:！？!?、」]|[于於年时官家狱焉矣也]")
 _EN_NATIVE_RE = re.compile(r"\b(?:a native of|was born (?:at|in))\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)*)")
 
 
@@ -149,7 +163,7 @@ def build_chronology(figure: Figure, documents: list[Document], chunks: list[Chu
             elif doc.language == "en" and _opens_with_name(doc, figure):
                 _native_en(facts, text, doc, section_chunks)
         if doc.kind != "team-written" and _opens_with_name(doc, figure):
-            _derive(facts, found_in_doc, doc)
+            _derive(facts, found_in_doc, doc, _own_names(figure))
     entries.sort(key=lambda e: (e.lo, e.hi))
     return Chronology(entries, facts)
 
@@ -181,7 +195,8 @@ def _section_entries(figure: Figure, doc: Document, text: str, chunks: list[Chun
     return out
 
 
-def _derive(facts: dict[str, Entry], sections: list[tuple[str, list[Chunk], list[Entry]]], doc: Document) -> None:
+def _derive(facts: dict[str, Entry], sections: list[tuple[str, list[Chunk], list[Entry]]], doc: Document,
+            names: tuple[str, ...]) -> None:
     """The death year, the age at death and the birth year, from the dated entries of one document: a biography
     tells of other deaths first (a father's, a rival's), so the figure's own is its last."""
     if "died" in facts:
@@ -192,7 +207,7 @@ def _derive(facts: dict[str, Entry], sections: list[tuple[str, list[Chunk], list
         dated = {e.sentence for e in found}
         for i, (a, b) in enumerate(spans):
             sentence = text[a:b]
-            if not _own_death(sentence, doc.language):
+            if not _own_death(sentence, doc.language, names):
                 continue
             own = [e for e in found if e.sentence == sentence and e.lo == e.hi]
             if doc.language != "zh" and (len(own) != 1 or not _same_clause(sentence, own[0].date)):
@@ -230,11 +245,32 @@ def _derive(facts: dict[str, Entry], sections: list[tuple[str, list[Chunk], list
         break
 
 
-def _own_death(sentence: str, language: str) -> bool:
-    """The sentence says that someone died, and not that a relative did."""
+def _own_names(figure: Figure) -> tuple[str, ...]:
+    """The figure's names as a Chinese biography refers to it: its names and aliases, their given names (the
+    name without its one-character surname) and 公, folded, longest first."""
+    names = {fold(n) for n in (*figure.names.values(), *figure.aliases) if n and not n.isascii()}
+    names |= {n[1:] for n in names if len(n) >= 2} | {"公"}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _own_death(sentence: str, language: str, names: tuple[str, ...] = ()) -> bool:
+    """The sentence says that the figure died: not a relative, and in Chinese nothing but the figure's names, a
+    date, an age or a word of time or manner before the death word in its clause."""
     pattern = _event_patterns()["died"].get(language)
     text = fold(sentence) if language == "zh" else sentence
-    return bool(pattern) and any(not _KIN_BEFORE_RE.search(text[:m.start()]) for m in pattern.finditer(text))
+    for m in pattern.finditer(text) if pattern else ():
+        if _KIN_BEFORE_RE.search(text[:m.start()]):
+            continue
+        if language != "zh":
+            return True
+        lead = _CLAUSE_END_RE.split(text[:m.start()])[-1]
+        for d in sorted(extract_dates(lead), key=lambda d: d.start, reverse=True):
+            lead = lead[:d.start] + lead[d.end:]
+        for name in names:
+            lead = lead.replace(name, "")
+        if _DEATH_LEAD_RE.fullmatch(lead) and (len(m.group(0)) > 1 or _DEATH_TAIL_RE.match(text, m.end())):
+            return True
+    return False
 
 
 def _same_clause(sentence: str, date: str) -> bool:
@@ -285,4 +321,4 @@ def _native_en(facts: dict[str, Entry], text: str, doc: Document, chunks: list[C
                                       f"the sentence: {m.group(0)}", (pid,))
 
 
-__all__ = ["AGE_RANGE", "Chronology", "Entry", "build_chronology", "events_in"]
+__all__ = ["AGE_RANGE", "CHRONOLOGY_VERSION", "Chronology", "Entry", "build_chronology", "events_in"]

@@ -21,7 +21,7 @@ from agent import __version__
 from agent.config import Settings
 from agent.errors import IndexError_
 from agent.files import locked, swap_dir
-from agent.index.chronology import Chronology, build_chronology
+from agent.index.chronology import CHRONOLOGY_VERSION, Chronology, build_chronology
 from agent.index.chunking import CHUNKER, Chunk, chunk_documents
 from agent.index.embeddings import Embedder, embedder_id
 from agent.ingest.corpus import figure_documents, sources_state
@@ -109,7 +109,8 @@ def expected_settings(settings: Settings) -> dict:
 
 def expected_build() -> dict:
     """The part of the manifest fixed by this version of the code; a change means a plain rebuild."""
-    return {"format_version": FORMAT_VERSION, "keyword_tokenizer": KEYWORD_TOKENIZER, "chunker": CHUNKER}
+    return {"format_version": FORMAT_VERSION, "keyword_tokenizer": KEYWORD_TOKENIZER, "chunker": CHUNKER,
+            "chronology": CHRONOLOGY_VERSION}
 
 
 def index_path(settings: Settings, figure_id: str) -> Path:
