@@ -293,16 +293,20 @@ def test_nothing_is_written_outside_out(tmp_path, extract_dates):
 # -- 列傳 on the real data
 
 
-def test_liezhuan_sixty_figures(tmp_path, extract_dates):
+def test_liezhuan_seventy_figures(tmp_path, extract_dates):
     shared = _shared()
     out = tmp_path / "out"
-    es = build_liezhuan(shared, out, n_figures=60, seed=0)
-    assert len(es.figures) == 60 and all(f.startswith("cbdb-") for f in es.figures)
+    es = build_liezhuan(shared, out, n_figures=70, seed=0)
+    assert len(es.figures) == 70 and all(f.startswith("cbdb-") for f in es.figures)
     assert not {"cbdb-32540", "cbdb-3767", "cbdb-93956", "cbdb-10018"} & set(es.figures)
     questions = read_eval_questions(es.questions)
     assert es.counts["questions"] == len(questions) == es.counts["answerable"] + es.counts["unanswerable"]
     for key in ("born", "died", "place"):
-        assert sum(es.counts.get(f"{key}_{s}", 0) for s in ("answerable", "unanswerable", "skip")) == 60
+        assert sum(es.counts.get(f"{key}_{s}", 0) for s in ("answerable", "unanswerable", "skip")) == 70
+    # the 60 figures of the first draw (rules were examined on them) are dev; the test half comes from the rest
+    assert (es.counts["figures_dev"], es.counts["figures_test"]) == (60, 10)
+    splits = {q.figure: q.split for q in questions}
+    assert sum(s == "test" for s in splits.values()) == 10 and set(splits.values()) == {"dev", "test"}
     cbdb = {}
     for line in (shared / "eval" / "cbdb_bio_dates.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         cid, _name, born, died, *_ = line.split("\t")
@@ -317,16 +321,19 @@ def test_liezhuan_sixty_figures(tmp_path, extract_dates):
         locators[fid] = {c.locator for c in chunk_documents(docs, ChunkingSettings())}
         if figure.died.year is not None:  # set only where the biography dates the death
             assert figure.died.year == cbdb[fid.removeprefix("cbdb-")][1]
+    english = [q for q in questions if q.lang == "en"]
+    assert 20 <= len(english) <= 35 and all(q.id.endswith("-en") for q in english)
     for q in questions:
-        assert q.lang == "zh" and q.question in ("你是哪一年出生的？", "你是哪一年去世的？", "你是哪里人？")
+        assert q.question in (("你是哪一年出生的？", "你是哪一年去世的？", "你是哪里人？") if q.lang == "zh" else
+                              ("In what year were you born?", "In what year did you die?", "Where are you from?"))
         if q.kind == "answerable":
             assert q.passages and all(g in locators[q.figure] for g in q.passages)
             born, died = cbdb[q.figure.removeprefix("cbdb-")]
-            if q.id.endswith("-died"):
+            if q.id.removesuffix("-en").endswith("-died"):
                 assert q.years and q.years[0][0] <= died <= q.years[0][1] and str(died) in q.answers
                 fig = get_figure(settings, q.figure)
                 assert fig.died.year is None and fig.cutoff == died  # the prompt never shows the gold
-            if q.id.endswith("-born"):
+            if q.id.removesuffix("-en").endswith("-born"):
                 assert q.years[0][0] <= born <= q.years[0][1]
         else:
             assert not q.answers and not q.years

@@ -335,3 +335,15 @@ def test_replay_checks_the_stored_rag_drafts_as_a_guarded_run_would(settings, em
     assert live[0]["guard_changed"] and "七五〇年" not in again[0]["answer"]["text"]
     assert replay.compare(tmp_path / "replay", tmp_path / "guarded") == []
     assert replay.compare(tmp_path / "replay", tmp_path / "rag")  # the guard changed the first answer
+
+
+def test_summary_reports_each_half_and_each_language():
+    rows = [
+        {**_row("a", "answerable", 1.0, True, [], [], None, False, True, 1.0), "split": "dev", "lang": "zh"},
+        {**_row("b", "answerable", 1.0, False, [], [], None, False, True, 1.0), "split": "test", "lang": "zh"},
+        {**_row("b", "answerable", 1.0, True, [], [], None, False, True, 1.0), "split": "test", "lang": "en"},
+    ]
+    s = summarize(rows)
+    assert list(s) == ["a", "b", "split:dev", "split:test", "lang:en", "lang:zh", "all"]
+    assert s["split:dev"]["accuracy"] == 1.0 and s["split:test"]["accuracy"] == 0.5 and s["lang:en"]["n"] == 1
+    assert "lang:zh" not in summarize(rows[:2])  # one language: no rows per language

@@ -239,7 +239,7 @@ def evalset() -> None:
               help="Where the figures (corpora/), questions (questions/NAME.jsonl) and notes (NAME.json) go.")
 @click.option("--shared", type=click.Path(path_type=Path, file_okay=False), default=Path("..", "shared"), show_default=True,
               help="The shared data folder.")
-@click.option("--limit", type=int, help="timeqa: documents; liezhuan: figures (default 60); simpleqa: questions.")
+@click.option("--limit", type=int, help="timeqa: documents; liezhuan: figures (default 200); simpleqa: questions.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the deterministic selection.")
 def evalset_build(name: str, out: Path, shared: Path, limit: int | None, seed: int) -> None:
     """Build evaluation set NAME from the shared data into OUT; then run: agent eval OUT/questions/NAME.jsonl --corpora OUT/corpora"""

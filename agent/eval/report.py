@@ -73,9 +73,15 @@ def _decode_rate(rows: list[dict]) -> float | None:
 
 
 def summarize(rows: list[dict]) -> dict[str, dict]:
-    """Metrics per figure (sorted) and over all rows (``"all"``); a metric with nothing to measure is None."""
+    """Metrics per figure (sorted), per half (``"split:dev"``, ``"split:test"``) where questions carry one, per
+    language (``"lang:en"``) where there are several, and over all rows (``"all"``); a metric with nothing to
+    measure is None."""
     figures = sorted({r["figure"] for r in rows})
     out = {fig: _metrics([r for r in rows if r["figure"] == fig]) for fig in figures}
+    for key in ("split", "lang"):
+        values = sorted({r[key] for r in rows if r.get(key)})
+        if key == "split" or len(values) > 1:
+            out |= {f"{key}:{v}": _metrics([r for r in rows if r.get(key) == v]) for v in values}
     out["all"] = _metrics(rows)
     return out
 

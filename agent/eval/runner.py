@@ -100,8 +100,7 @@ def run_eval(
                 continue
             # what retrieval returned: the relevant passages (all of them when it abstained); none in model-only
             retrieved = None if mode == "model-only" else answer.passages
-            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang,
-                   **score(q, answer, retrieved, agent.boundary())}
+            row = score_row(q, answer, retrieved, agent.boundary())
             fh.write(json.dumps({**row, "answer": answer.to_dict()}, ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
@@ -111,6 +110,12 @@ def run_eval(
     skipped = len(questions) - len(todo)
     return _write_results(out_dir, paths, questions, mode, get_agent, answered=answered, skipped=skipped, failed=failed,
                           commit=commit)
+
+
+def score_row(q: EvalQuestion, answer: Answer, retrieved, boundary: KnowledgeBoundary | None) -> dict:
+    """One line of a run's answers.jsonl, without the answer: the question's keys and its scores."""
+    return {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **({"split": q.split} if q.split else {}),
+            **score(q, answer, retrieved, boundary)}
 
 
 def _write_results(out_dir: Path, paths: list[Path], questions: list[EvalQuestion], mode: str, get_agent,
@@ -166,8 +171,7 @@ def rescore(paths: Iterable[Path], out_dir: Path,
         if q is not None:
             answer = Answer.from_dict(row["answer"])
             retrieved = None if mode == "model-only" else answer.passages
-            row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang,
-                   **score(q, answer, retrieved, boundary_of(q.figure)), "answer": row["answer"]}
+            row = {**score_row(q, answer, retrieved, boundary_of(q.figure)), "answer": row["answer"]}
         lines.append(json.dumps(row, ensure_ascii=False))
     write_text_atomic(answers_path, "\n".join(lines) + ("\n" if lines else ""))
     return _write_results(out_dir, paths, questions, mode, None, answered=0, skipped=len(lines), failed=[])
@@ -199,4 +203,4 @@ def _read_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-__all__ = ["git_commit", "read_questions_files", "rescore", "run_eval", "write_comparison"]
+__all__ = ["git_commit", "read_questions_files", "rescore", "run_eval", "score_row", "write_comparison"]

@@ -33,6 +33,7 @@ class EvalQuestion:
     years: list[tuple[int, int]] = field(default_factory=list)  # inclusive ranges; a single year is (y, y)
     passages: list[str] = field(default_factory=list)
     source: str = ""  # "path:line", for messages
+    split: str = ""  # "dev" or "test" where the set has halves; rules are never tuned on the test half
 
 
 def read_eval_questions(path: Path) -> list[EvalQuestion]:
@@ -69,13 +70,16 @@ def _question(line: str) -> EvalQuestion:
         value = rec.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise ValueError(f"{key} must be a list of non-empty strings")
+    split = rec.get("split", "")
+    if split not in ("", "dev", "test"):
+        raise ValueError(f"split {split!r} is not dev or test")
     years = rec.get("years", [])
     if not isinstance(years, list) or not all(_is_year(y) for y in years):
         raise ValueError("years must be a list of integers or [start, end] ranges")
     return EvalQuestion(
         rec["id"].strip(), rec["figure"].strip(), rec["question"].strip(), rec["lang"], rec["kind"],
         list(rec.get("answers", [])), [(y, y) if isinstance(y, int) else (y[0], y[1]) for y in years],
-        list(rec.get("passages", [])),
+        list(rec.get("passages", [])), split=split,
     )
 
 

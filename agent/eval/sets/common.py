@@ -119,8 +119,10 @@ def write_outputs(out: Path, name: str, records: list[dict], result: EvalSet, pa
 
 
 def question_record(qid: str, figure: str, question: str, lang: str, kind: str, *, answers=(), years=(),
-              passages=()) -> dict:
+                    passages=(), split: str = "") -> dict:
     rec = {"id": qid, "figure": figure, "question": question, "lang": lang, "kind": kind}
+    if split:
+        rec["split"] = split
     if answers:
         rec["answers"] = list(dict.fromkeys(answers))
     if years:

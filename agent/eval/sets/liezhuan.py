@@ -7,6 +7,7 @@ What each builder writes, and where: the ``agent.eval.sets`` package docstring.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -55,6 +56,29 @@ _NATIVE_CLAUSE = re.compile(  # 臨江新喻人, 其先金華之潛溪人; not �
     r"^(?:其先|先世|世為)?[\u4e00-\u9fff]{2,7}(?<![舍夫門家宮美才庶罪聖大故時世國鄉里主仙])人(?:也)?$")
 _NUMERAL_ONLY = re.compile(r"^[元正一二三四五六七八九十百]+[年載载]$")
 LIEZHUAN_QUESTIONS = {"born": "你是哪一年出生的？", "died": "你是哪一年去世的？", "place": "你是哪里人？"}
+# Every other figure is also asked one question in English, the kind turning with the figure: an English
+# question to a figure whose sources are all Chinese.
+ENGLISH_QUESTIONS = {"place": "Where are you from?", "died": "In what year did you die?",
+                     "born": "In what year were you born?"}
+# The figures of the first 60-figure draw, on which the chronology's rules were examined, are all in the dev
+# half; the test half is drawn from the others by a hash of the CBDB id, and no rule is tuned on it.
+EXAMINED_FIGURES = 60
+
+
+def _hash(cid: str) -> str:
+    return hashlib.sha256(cid.encode()).hexdigest()
+
+
+def _draw(pool: list[dict], n: int, seed: int) -> tuple[list[dict], dict[str, str]]:
+    """``n`` figures: the first draw of ``EXAMINED_FIGURES`` and more from the rest, in pool order; and each one's
+    split (dev or test): the examined figures are dev, half of the whole set is test."""
+    examined = sample_items(pool, min(n, EXAMINED_FIGURES), seed)
+    seen = {r["id"] for r in examined}
+    rest = [r for r in pool if r["id"] not in seen]
+    chosen = sorted([*examined, *sample_items(rest, max(n - len(examined), 0), seed)], key=lambda r: int(r["id"]))
+    others = sorted((r["id"] for r in chosen if r["id"] not in seen), key=_hash)
+    test = set(others[:len(chosen) // 2])
+    return chosen, {r["id"]: "test" if r["id"] in test else "dev" for r in chosen}
 
 
 def _year(value: str, where: str) -> int | None:
@@ -236,10 +260,11 @@ def _courtesy_name(name: str, text: str) -> list[str]:
     return [m.group(1), name[0] + m.group(1)] if m and len(name) >= 2 else []
 
 
-def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 60, seed: int = 0,
+def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 200, seed: int = 0,
                    min_chars: int = 300, max_chars: int = 3000) -> EvalSet:
     """列傳: ``n_figures`` lesser figures (biographies of ``min_chars``-``max_chars`` characters, drawn with ``seed``),
-    each asked its birth year, death year and native place; gold only where the biography supports CBDB."""
+    each asked its birth year, death year and native place (every other one also once in English); gold only where
+    the biography supports CBDB. Each question carries its figure's split: dev or test (half the figures)."""
     check_out(out)
     from agent.dates import extract_dates
 
@@ -250,12 +275,12 @@ def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 60, seed: int = 
     pool = sorted((r for r in rows if r["name"] and r["id"] not in BUILTIN_CBDB_IDS and r["died"] is not None
                    and min_chars <= r["chars"] <= max_chars and (bios / f"{r['id']}.txt").is_file()),
                   key=lambda r: int(r["id"]))
-    chosen = sample_items(pool, n_figures, seed)
+    chosen, splits = _draw(pool, n_figures, seed)
     corpora, qdir = start_set(out, "liezhuan", True)
     records, figures = [], []
     tally: Counter = Counter()
     reasons: Counter = Counter()
-    for row in chosen:
+    for number, row in enumerate(chosen):
         path = (bios / f"{row['id']}.txt").resolve()
         text = read_source_text(path)
         gold = liezhuan_gold(text, row, extract_dates)
@@ -287,18 +312,24 @@ def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 60, seed: int = 
             "sources.toml": toml_text({"source": [{k: v for k, v in spec.items() if v}]}),
         })
         figures.append(figure_id)
+        english = tuple(ENGLISH_QUESTIONS)[number // 2 % 3] if number % 2 == 0 else None
+        split = splits[row["id"]]
+        tally[f"figures_{split}"] += 1
         for key in ("born", "died", "place"):
             g = gold[key]
             tally[f"{key}_{g['status']}"] += 1
             if g["status"] == "skip":
                 reasons[f"{key}: {g['reason']}"] += 1
                 continue
-            qid = f"{figure_id}-{key}"
-            if g["status"] == "unanswerable":
-                records.append(question_record(qid, figure_id, LIEZHUAN_QUESTIONS[key], "zh", "unanswerable"))
-            else:
-                records.append(question_record(qid, figure_id, LIEZHUAN_QUESTIONS[key], "zh", "answerable",
-                                         answers=g["answers"], years=g.get("years", ()), passages=[cite_as]))
+            asked = [(f"{figure_id}-{key}", LIEZHUAN_QUESTIONS[key], "zh")]
+            if key == english:
+                asked.append((f"{figure_id}-{key}-en", ENGLISH_QUESTIONS[key], "en"))
+            for qid, question, lang in asked:
+                if g["status"] == "unanswerable":
+                    records.append(question_record(qid, figure_id, question, lang, "unanswerable", split=split))
+                else:
+                    records.append(question_record(qid, figure_id, question, lang, "answerable", answers=g["answers"],
+                                                   years=g.get("years", ()), passages=[cite_as], split=split))
     kinds = Counter(r["kind"] for r in records)
     counts = {"figures": len(figures), "pool": len(pool), "questions": len(records), **kinds, **tally}
 
@@ -312,6 +343,12 @@ def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 60, seed: int = 
         f"characters with a name and a death year in {CBDB_FILE.name} (the built-in figures' ids "
         f"{', '.join(sorted(BUILTIN_CBDB_IDS))} left out); {len(records)} questions: {kinds['answerable']} "
         f"answerable, {kinds['unanswerable']} unanswerable.",
+        f"Splits: {tally['figures_dev']} dev figures ({sum(r['split'] == 'dev' for r in records)} questions), "
+        f"{tally['figures_test']} test figures ({sum(r['split'] == 'test' for r in records)} questions). The "
+        f"{min(n_figures, EXAMINED_FIGURES)} figures of the first draw (seed {seed}), on which the chronology's rules "
+        "were examined, are dev; the test half is the others that sort first by the SHA-256 of their CBDB id.",
+        f"English: every other figure is also asked one of {', '.join(ENGLISH_QUESTIONS.values())} (in turn), "
+        f"{sum(r['lang'] == 'en' for r in records)} questions; the gold is the same as the Chinese question's.",
         line("born", "birth year (你是哪一年出生的？)"), line("died", "death year (你是哪一年去世的？)"),
         line("place", "native place (你是哪里人？)"),
         "Gold rule: the biography must support CBDB's value; CBDB itself is never shown to the agent.",
