@@ -36,7 +36,7 @@ from agent.verify.boundary import (
 )
 from agent.verify.chronology import CHRONOLOGY_KIND, answer_from_chronology, asked_passage
 from agent.verify.citations import attach_citations, split_answer
-from agent.verify.claims import asks_for_date
+from agent.verify.claims import asked_fact, asks_for_date
 from agent.verify.guard import Guard, only_silence
 from agent.verify.injection import strip_instructions
 from agent.verify.silence import says_silent, states_silence
@@ -183,7 +183,8 @@ class Agent:
         # the chronology's fact the question asks for is relevant, whatever words the question uses
         fact = asked_passage(self.chronology(), question, lang, boundary)
         if not relevant and fact is None:
-            if any(p.relevance >= min_rel for p in later):
+            # later passages answer a question about later times, never one about the figure's own birth or origin
+            if any(p.relevance >= min_rel for p in later) and asked_fact(question) is None:
                 return finish(reason=AFTER_MY_TIME)
             return refuse()
         relevant, answer.context = self._context(relevant, fact, boundary, guarded)

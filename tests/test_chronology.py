@@ -180,3 +180,21 @@ def test_a_death_told_of_someone_else_gives_the_figure_no_death_year(tmp_path):
     own = BIO_OTHERS.replace("卒不得援。", "卒不得援。元豐五年，試以疾卒，年六十。")
     _, chronology = _figure(tmp_path / "own", "li-shi", 'id = "li-shi"\nera = "宋"\n[names]\nzh = "李試"\n', own)
     assert chronology.facts["died"].lo == 1082 and chronology.facts["age_at_death"].lo == 60
+
+
+def test_a_question_about_the_figures_own_birth_is_never_after_its_time(tmp_path, embedder):
+    """Only a passage dated after the death speaks of a birth (a grandson's): asked its own birth year, the
+    figure says its sources are silent, not that the question is about times after it."""
+    from agent.config import load_settings
+    from agent.core import Agent
+
+    from .fakes import ScriptedChatModel
+
+    bio = BIO_OTHERS + "\n## 2\n元祐二年，其孫生，一家皆喜。\n"
+    corpora = tmp_path / "corpora"
+    fig, _ = _figure(corpora, "li-shi", 'id = "li-shi"\nera = "宋"\ndied = 1080\n[names]\nzh = "李試"\n', bio)
+    settings = load_settings(overrides={"corpora_dirs": [str(corpora)], "index_dir": str(tmp_path / "indexes"),
+                                        "embedding": {"model": "test-hash-embedder"}})
+    agent = Agent(fig, settings, embedder=embedder, llm=ScriptedChatModel([]))
+    assert agent.ask("元祐二年發生了什麼？").abstain_reason == "after_my_time"
+    assert agent.ask("你是哪一年出生的？").abstain_reason == "not_in_sources"
