@@ -84,3 +84,25 @@ def test_the_chronology_passage_is_shown_even_when_the_sources_fill_the_window(t
     agent.settings.generation.n_ctx = 700
     agent.ask("你生於哪一年？")
     assert "(chronology" in llm.calls[0][-1].content
+
+
+def test_a_question_about_offices_is_given_the_dated_appointments():
+    from agent.verify.claims import asked_fact
+
+    for question in ("你做过什么官？", "你当过哪些官？", "你担任过什么官职？", "What offices did you hold?"):
+        assert asked_fact(question) == "offices", question
+    for question in ("你父親做過什麼官？", "你哪一年做官？", "你是哪里人？"):
+        assert asked_fact(question) != "offices", question
+
+
+def test_the_offices_passage_lists_appointments_up_to_the_cutoff(tmp_path, embedder):
+    probe, _ = _agent(tmp_path / "probe", embedder, [])
+    n = len(probe.whole_source()) + 1
+    agent, llm = _agent(tmp_path, embedder, [f"我曾授秘書省校書郎，後知湖州。[{n}]"] * 2)
+    ans = agent.ask("你做过什么官？")
+    shown = llm.calls[0][-1].content
+    assert f"[{n}] (chronology" in shown and "景祐元年（1034年）" in shown and "知湖州" in shown
+    assert not ans.abstained and ans.citations, ans.text
+    agent.ask("你做过什么官？", as_of=1035)
+    earlier = llm.calls[1][-1].content.split(f"[{n}] (chronology")[1]
+    assert "1034" in earlier and "湖州" not in earlier  # 三年 (1036) is after the point asked about

@@ -13,6 +13,9 @@ from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.claims import asked_fact
 
 CHRONOLOGY_KIND = "chronology"
+# The most dated appointments an offices passage lists (a long career keeps its first ones, in order of year).
+MAX_OFFICES = 10
+OFFICE_EVENTS = frozenset({"appointed", "exam"})
 
 
 def fact_passage(chronology: Chronology, name: str, lang: str) -> Passage | None:
@@ -36,11 +39,29 @@ def fact_passage(chronology: Chronology, name: str, lang: str) -> Passage | None
                    score=1.0, relevance=1.0, kind=CHRONOLOGY_KIND, language=lang)
 
 
+def offices_passage(chronology: Chronology, lang: str, boundary: KnowledgeBoundary) -> Passage | None:
+    """The chronology passage listing the figure's dated appointments and examinations up to the cutoff, each
+    with its date, Western year and sentence; None when the chronology dates none."""
+    entries = [e for e in chronology.entries if OFFICE_EVENTS & set(e.events) and e.how != "derived"
+               and e.lo is not None and not boundary.after_cutoff(e.lo)][:MAX_OFFICES]
+    if not entries:
+        return None
+    texts = prompts.CHRONOLOGY_PASSAGE[lang]
+    lines = [texts["office"].format(date=e.date, year=_values(e, "")["year"], sentence=e.sentence.strip())
+             for e in entries]
+    locators = list(dict.fromkeys(e.locator for e in entries))
+    return Passage(id="chronology:offices", text=texts["offices"] + (" " if lang == "en" else "").join(lines),
+                   source="chronology", locator="chronology, " + "; ".join(locators), score=1.0, relevance=1.0,
+                   kind=CHRONOLOGY_KIND, language=lang)
+
+
 def asked_passage(chronology: Chronology, question: str, lang: str, boundary: KnowledgeBoundary) -> Passage | None:
     """The chronology passage of the fact the question asks for; None when it asks for none, the chronology
     lacks it, or the fact lies after the cutoff (the figure at an earlier point of its life does not know its
     death)."""
     name = asked_fact(question)
+    if name == "offices":
+        return offices_passage(chronology, lang, boundary)
     passage = fact_passage(chronology, name, lang) if name else None
     if passage is None:
         return None
@@ -55,9 +76,9 @@ def answer_from_chronology(chronology: Chronology, question: str, lang: str, bou
     """(text with its marker, the chronology passage, its citation, the date checks) for the fact the question
     asks, or None when the question asks for none, the chronology lacks it, or it lies after the cutoff."""
     passage = asked_passage(chronology, question, lang, boundary)
-    if passage is None:
+    name = passage.id.removeprefix("chronology:") if passage is not None else None
+    if name not in chronology.facts:  # the offices list is for the model to read, not an answer by itself
         return None
-    name = passage.id.removeprefix("chronology:")
     fact = chronology.facts[name]
     sentence = prompts.CHRONOLOGY_ANSWER[lang][name].format(**_values(fact, name))
     checks = []
@@ -79,4 +100,4 @@ def _values(fact: Entry, name: str) -> dict:
     return {"year": shown, "date": date, "value": fact.date if name in ("native_place", "courtesy_name") else fact.lo}
 
 
-__all__ = ["CHRONOLOGY_KIND", "answer_from_chronology", "asked_passage", "fact_passage"]
+__all__ = ["CHRONOLOGY_KIND", "MAX_OFFICES", "answer_from_chronology", "asked_passage", "fact_passage", "offices_passage"]

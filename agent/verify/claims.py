@@ -97,6 +97,8 @@ def asked_life_event(question: str) -> set[str]:
 _ASKS_ORIGIN_RE = re.compile(r"(?i)\bwhere\s+(?:are|were|did)\s+you\s+(?:from|come\s+from|born)\b|\bhome\s*town\b|"
                              r"\bnative\s+(?:place|town|city|region|country)\b|\bwhere\s+do\s+you\s+come\s+from\b|"
                              r"哪裡人|哪里人|何處人|何处人|何方人|何許人|何许人|籍貫|籍贯|家鄉|家乡|故鄉|故乡|老家|祖籍")
+_ASKS_OFFICE_RE = re.compile(r"(?i)\b(?:offices?|posts?|positions?|official\s+career|titles?)\b|做[過过]?[甚什][麼么]官|"
+                             r"[當当做任][過过]?[哪那什甚]|官[職职位銜衔]?|仕[途宦歷历]|履[歷历]|任職|任职|職務|职务")
 _ASKS_COURTESY_RE = re.compile(r"(?i)\bcourtesy\s+name\b|\bstyle\s+name\b|表字|你的字|字是什|字叫什|字號|字号")
 
 
@@ -104,12 +106,21 @@ _ASKS_COURTESY_RE = re.compile(r"(?i)\bcourtesy\s+name\b|\bstyle\s+name\b|表字
 _FACT_WORDS = frozenset({"born", "birth", "die", "di", "death", "dead", "courtesy", "style", "native", "hometown",
                          "home", "town", "place", "city", "region", "country", "age", "come", "pas", "pass", "away"})
 _FACT_CHARS = frozenset("死生人里裡纪紀籍贯貫乡鄉家故老祖字号號岁歲寿壽出")
+# ... and what a question about its offices may say besides.
+_OFFICE_WORDS = frozenset({"office", "offic", "post", "position", "career", "title", "hold", "held", "serve", "serv",
+                           "official", "govern", "government"})
+_OFFICE_CHARS = frozenset("官职職位衔銜任当當做担擔仕途宦历歷履务務些哪过過曾如何")
 
 
 def asked_fact(question: str) -> str | None:
     """The one fact of a life the question asks for, when it is one the chronology derives: ``born`` or ``died``
-    (the year), ``age_at_death``, ``native_place`` or ``courtesy_name``; None for any other question."""
+    (the year), ``age_at_death``, ``native_place``, ``courtesy_name`` or ``offices`` (the appointments it dates);
+    None for any other question."""
     words, chars = question_topic(question)
+    if _ASKS_OFFICE_RE.search(question) and not asks_for_date(question):
+        other = {w for w in words if not (all(c in _OFFICE_CHARS for c in w) if is_cjk(w) else stem(w) in _OFFICE_WORDS
+                                          or w in _OFFICE_WORDS)}
+        return None if other or chars - _OFFICE_CHARS else "offices"
     other = {w for w in words if not (all(c in _FACT_CHARS for c in w) if is_cjk(w) else w in _FACT_WORDS)}
     if other or chars - _FACT_CHARS:
         return None  # about someone or something else: 杜甫是哪一年去世的？, your father's courtesy name
