@@ -210,7 +210,9 @@ class Agent:
                 return refuse()
             guard_ = self._guard(boundary, answer, question, lang)
             text, citations, checks = guard_.review(question, lang, messages, raw, (text, citations, supports), relevant)
-            answer.date_checks = checks
+            # a date or number that a chronology passage supports says so: it rests on a computation, not a quotation
+            answer.date_checks = [replace(c, where=CHRONOLOGY_KIND) if c.status == "supported" and
+                                  (c.evidence or "").startswith(CHRONOLOGY_KIND + ":") else c for c in checks]
             if citations and only_silence(text):
                 citations = []  # asked again, the model said only that the sources are silent
             if not citations:  # every sentence failed its checks; the draft's dates are not repeated

@@ -76,7 +76,8 @@ def test_the_fact_asked_for_is_given_as_a_numbered_chronology_passage(tmp_path, 
     assert len(llm.calls) == 1 and not ans.abstained and "一〇〇三" in ans.text, ans.text
     cited = {p.id: p for p in ans.passages}[ans.citations[0].passage_id]
     assert cited.kind == "chronology" and "五十八" in cited.text
-    assert all(c.status == "supported" for c in ans.date_checks if c.kind == "date")
+    dates = [c for c in ans.date_checks if c.kind == "date"]
+    assert dates and all(c.status == "supported" and c.where == "chronology" for c in dates), dates
 
 
 def test_the_chronology_passage_is_shown_even_when_the_sources_fill_the_window(tmp_path, embedder):
