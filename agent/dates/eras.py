@@ -71,7 +71,9 @@ def _year(value: str) -> int | None:
 
 
 def _group_eras(rows: list[dict[str, str]], dyn_names: dict[int, str]) -> list[Era]:
-    """One Era per (name, first year); overlapping rows of one dynasty keep the main-table row (lowest id)."""
+    """One Era per (name, first year), lasting as long as any row counts it (a state that kept an era after
+    the court that proclaimed it: 長興 ran to its fourth year, 933, though one row ends it in 932); overlapping
+    rows of one dynasty keep the main-table row (lowest id)."""
     groups: dict[int, list[dict[str, str]]] = {}
     for r in rows:
         groups.setdefault(int(float(r["era_start_year"])), []).append(r)
@@ -79,10 +81,13 @@ def _group_eras(rows: list[dict[str, str]], dyn_names: dict[int, str]) -> list[E
     for start_astro, rs in groups.items():
         main = min(rs, key=lambda r: int(r["era_id"]))
         start = from_astro(start_astro)
-        end_value = float(main["era_end_year"] or "nan")
-        length = float(main["max_year"] or "nan")
-        if not end_value >= start_astro:
-            end_value = start_astro + (length - 1 if length >= 1 else 0)
+        ends = []
+        for r in rs:
+            end_value, length = float(r["era_end_year"] or "nan"), float(r["max_year"] or "nan")
+            if not end_value >= start_astro:
+                end_value = start_astro + (length - 1 if length >= 1 else 0)
+            ends.append(end_value)
+        end_value = max(ends)
         end = _END_FIXES.get((main["era_name"], start), from_astro(int(end_value)))
         dyn_ids = tuple(sorted({int(r["dyn_id"]) for r in rs}))
         tier = min(1 if d in _TIER1 else 2 if d in _TIER2 else 3 for d in dyn_ids)
