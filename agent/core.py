@@ -40,6 +40,7 @@ from agent.verify.claims import asked_fact, asks_for_date
 from agent.verify.guard import Guard, only_silence
 from agent.verify.injection import strip_instructions
 from agent.verify.silence import says_silent, states_silence
+from agent.verify.trim import cut_repetition
 from agent.verify.verifier import Verifier
 
 MAX_QUESTION_CHARS = 2000
@@ -198,7 +199,7 @@ class Agent:
         generation = llm.generate(messages, on_token=stream if on_token and not guarded else None)
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
         self._count(answer, generation)
-        raw = in_script_of(generation.text.strip(), question)
+        raw = cut_repetition(in_script_of(generation.text.strip(), question))
         if not raw or prompts.declines(raw, lang):
             return refuse()
         text, citations, supports = self._cite(raw, relevant)
@@ -263,7 +264,7 @@ class Agent:
         def redraft(messages: list[Message]) -> str:
             generation = self.llm.generate(messages)
             self._count(answer, generation)
-            return in_script_of(generation.text.strip(), question)
+            return cut_repetition(in_script_of(generation.text.strip(), question))
 
         return Guard(self._verifier(boundary), self.settings.guard, redraft, self._cite,
                      lambda text: prompts.declines(text, lang))

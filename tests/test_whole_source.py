@@ -107,3 +107,22 @@ def test_the_offices_passage_lists_appointments_up_to_the_cutoff(tmp_path, embed
     agent.ask("你做过什么官？", as_of=1035)
     earlier = llm.calls[1][-1].content.split(f"[{n}] (chronology")[1]
     assert "1034" in earlier and "湖州" not in earlier  # 三年 (1036) is after the point asked about
+
+
+def test_an_answer_that_loops_is_cut_where_it_starts_repeating():
+    from agent.verify.trim import cut_repetition
+
+    looped = "我做過甲官、乙官、丙官、丁官、乙官、丙官、丁官、乙官、丙官[2]"
+    assert cut_repetition(looped) == "我做過甲官、乙官、丙官、丁官。[2]"
+    assert cut_repetition("我字子試，越州山陰人。[1]") == "我字子試，越州山陰人。[1]"
+    assert cut_repetition("I held A, B, C, then A again.") == "I held A, B, C, then A again."
+
+
+def test_death_year_and_age_asked_together_get_the_death_passage_with_the_age(tmp_path, embedder):
+    from agent.verify.claims import asked_fact
+
+    assert asked_fact("你哪一年去世，享年多少？") == "died" and asked_fact("你去世時多大？") == "age_at_death"
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"] * 4)
+    ans = agent.ask("你哪一年去世，享年多少？")
+    assert "1060" in ans.text and "58" in ans.text and not ans.abstained, ans.text
+    assert {c.where for c in ans.date_checks if c.status == "supported"} == {"chronology"}

@@ -10,7 +10,7 @@ from agent.dates.implied import RELATIVE_YEARS
 from agent.generate import prompts
 from agent.index.chronology import Chronology, Entry
 from agent.verify.boundary import KnowledgeBoundary
-from agent.verify.claims import asked_fact
+from agent.verify.claims import asked_fact, asks_count
 
 CHRONOLOGY_KIND = "chronology"
 # The most dated appointments an offices passage lists (a long career keeps its first ones, in order of year).
@@ -34,6 +34,9 @@ def fact_passage(chronology: Chronology, name: str, lang: str) -> Passage | None
         head = texts["born" if sui else "born_completed"].format(**values)
     else:
         head = texts[name].format(**values)
+    age = chronology.facts.get("age_at_death")
+    if name == "died" and age is not None:  # the age at death stands in the same sentence
+        head += texts["age_at_death"].format(value=age.lo)
     text = head + texts["source"].format(locator=fact.locator, sentence=fact.sentence.strip())
     return Passage(id=f"chronology:{name}", text=text, source="chronology", locator=f"chronology, {fact.locator}",
                    score=1.0, relevance=1.0, kind=CHRONOLOGY_KIND, language=lang)
@@ -82,6 +85,12 @@ def answer_from_chronology(chronology: Chronology, question: str, lang: str, bou
     fact = chronology.facts[name]
     sentence = prompts.CHRONOLOGY_ANSWER[lang][name].format(**_values(fact, name))
     checks = []
+    age = chronology.facts.get("age_at_death")
+    if name == "died" and age is not None and asks_count(question):  # 你哪一年去世，享年多少？
+        told = prompts.CHRONOLOGY_ANSWER[lang]["age_at_death"].format(value=age.lo)
+        sentence = f"{sentence}{'' if lang == 'zh' else ' '}{told}"
+        checks.append(DateCheck(sentence=sentence, text=str(age.lo), kind="number", lo=age.lo, hi=age.hi,
+                                status="supported", where=CHRONOLOGY_KIND, evidence=passage.id, note=age.derivation))
     if name in ("born", "died"):
         checks.append(DateCheck(sentence=sentence, text=fact.year_text, kind="date", lo=fact.lo, hi=fact.hi,
                                 status="supported", where=CHRONOLOGY_KIND, evidence=passage.id, note=fact.derivation))

@@ -105,7 +105,7 @@ _ASKS_COURTESY_RE = re.compile(r"(?i)\bcourtesy\s+name\b|\bstyle\s+name\b|表字
 # What a question about the figure's own birth, death, age, native place or courtesy name may say besides.
 _FACT_WORDS = frozenset({"born", "birth", "die", "di", "death", "dead", "courtesy", "style", "native", "hometown",
                          "home", "town", "place", "city", "region", "country", "age", "come", "pas", "pass", "away"})
-_FACT_CHARS = frozenset("死生人里裡纪紀籍贯貫乡鄉家故老祖字号號岁歲寿壽出")
+_FACT_CHARS = frozenset("死生人里裡纪紀籍贯貫乡鄉家故老祖字号號岁歲寿壽出享活")
 # ... and what a question about its offices may say besides.
 _OFFICE_WORDS = frozenset({"office", "offic", "post", "position", "career", "title", "hold", "held", "serve", "serv",
                            "official", "govern", "government"})
@@ -125,8 +125,9 @@ def asked_fact(question: str) -> str | None:
     if other or chars - _FACT_CHARS:
         return None  # about someone or something else: 杜甫是哪一年去世的？, your father's courtesy name
     death = bool(_LIFE_EVENT_QUESTION["death"].search(question))
-    if death and asks_count(question) and not ASKS_YEAR_RE.search(question):
-        return "age_at_death"  # an age asked at the death: how old, 多大
+    if death and asks_count(question):
+        # an age asked at the death (how old, 多大); with the year too, the death (its passage gives the age)
+        return "died" if ASKS_YEAR_RE.search(question) else "age_at_death"
     if asks_several(question):
         return None
     if _ASKS_COURTESY_RE.search(question):

@@ -174,3 +174,34 @@ def trim_dates(verifier: Verifier, supports: list[SentenceSupport], checks: list
 
 
 __all__ = ["trim_dates", "trim_glosses", "trim_premises"]
+
+
+# List items of an answer: the parts between enumeration commas, commas and semicolons.
+_ITEM_SEP_RE = re.compile(r"[、，,；;]\s*")
+_MARKERS_RE = re.compile(r"\[\d+\]")
+# A run of this many items seen before in the same answer is the model repeating itself.
+REPEATED_RUN = 3
+
+
+def cut_repetition(text: str) -> str:
+    """The answer up to where it starts repeating itself (a small model in a loop: "知陜州、京西、淮南、知陜州、
+    京西、淮南、…"): from the first run of ``REPEATED_RUN`` list items already said, in the same order, the rest is
+    cut and the sentence closed, keeping the citation markers that stood in the cut part."""
+    items: list[tuple[int, str]] = []  # (start, item without markers)
+    start = 0
+    for m in _ITEM_SEP_RE.finditer(text + "、"):
+        items.append((start, _MARKERS_RE.sub("", text[start:m.start()]).strip()))
+        start = m.end()
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(items) - REPEATED_RUN + 1):
+        run = tuple(item for _, item in items[i:i + REPEATED_RUN])
+        if not all(run):
+            continue
+        if run in seen and seen[run] + REPEATED_RUN <= i:
+            cut = items[i][0]
+            kept = text[:cut].rstrip("、，,；; ")
+            markers = "".join(dict.fromkeys(_MARKERS_RE.findall(text[cut:])))
+            end = "." if kept[-1:].isascii() else "。"
+            return kept + end + markers
+        seen.setdefault(run, i)
+    return text
