@@ -126,3 +126,15 @@ def test_death_year_and_age_asked_together_get_the_death_passage_with_the_age(tm
     ans = agent.ask("你哪一年去世，享年多少？")
     assert "1060" in ans.text and "58" in ans.text and not ans.abstained, ans.text
     assert {c.where for c in ans.date_checks if c.status == "supported"} == {"chronology"}
+
+
+def test_a_chronology_passage_states_its_years_where_the_date_reader_reads_them(tmp_path, embedder):
+    """The scorer and the guard read a passage's years with agent.dates: "Year of birth: 1003." reads as nothing."""
+    from agent.verify.chronology import fact_passage
+
+    agent, _ = _agent(tmp_path, embedder, [])
+    chronology = agent.chronology()
+    for lang in ("zh", "en"):
+        for name, year in (("born", 1003), ("died", 1060)):
+            passage = fact_passage(chronology, name, lang)
+            assert year in [d.lo for d in extract_dates(passage.text)], passage.text

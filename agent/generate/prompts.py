@@ -138,11 +138,11 @@ CHRONOLOGY_PASSAGE = {
            "died": "卒年：{year}年，即{date}。", "age_at_death": "享年：{value}歲。", "native_place": "籍貫：{value}。",
            "courtesy_name": "字：{value}。", "source": "所據：{locator}：「{sentence}」",
            "offices": "官歷（本傳所載，按年）：", "office": "{date}（{year}年）：{sentence}"},
-    "en": {"born": "Year of birth: {year}. Reckoned: died {died_year} ({died_date}) aged {age}, counted from one at "
+    "en": {"born": "Born in {year}. Reckoned: died {died_year} ({died_date}) aged {age}, counted from one at "
                    "birth, {died_year} − {age} + 1 = {year}; the Western year may be one earlier.",
-           "born_completed": "Year of birth: {year} or a year earlier. Reckoned: died {died_year} aged {age}, "
+           "born_completed": "Born in {year} or a year earlier. Reckoned: died {died_year} aged {age}, "
                              "{died_year} − {age} = {year}.",
-           "died": "Year of death: {year} ({date}).", "age_at_death": "Age at death: {value}.",
+           "died": "Died in {year} ({date}).", "age_at_death": "Age at death: {value}.",
            "native_place": "Native place: {value}.", "courtesy_name": "Courtesy name: {value}.",
            "source": "From {locator}: \"{sentence}\"", "offices": "Offices, by year, as the biography gives them: ",
            "office": "{date} ({year}): {sentence}"},
