@@ -28,6 +28,8 @@ def test_eval_slice_all_modes(tmp_path):
     assert result.exit_code == 0, result.output
     rows = {m: {json.loads(x)["id"]: json.loads(x) for x in (out / m / "answers.jsonl").read_text().splitlines()}
             for m in ("model-only", "rag", "guarded")}
+    failed = {m: json.loads((out / m / "run.json").read_text())["failed"] for m in rows}
+    assert all(q in rows[m] for q in SLICE for m in rows), (failed, result.output[-2000:])
     assert rows["guarded"]["li-bai-001"]["answer_correct"] is True
     assert rows["guarded"]["li-bai-025"]["abstained"] is True
     assert not rows["guarded"]["li-bai-001"]["unsupported_years"]
