@@ -1,12 +1,17 @@
-"""Agents for many figures in one process (batch and eval): one embedder and one chat model shared by all."""
+"""Agents for many figures in one process (batch and eval): one embedder and one chat model shared by all.
+
+The factories are looked up on their modules when called, not bound at import: a module first imported while a
+test has replaced a factory must not keep the replacement."""
 
 from __future__ import annotations
 
 from agent.answer import Answer
 from agent.config import Settings
 from agent.core import Agent
-from agent.generate.llm import ChatModel, make_chat_model
-from agent.index.embeddings import Embedder, make_embedder
+from agent.generate import llm as chat
+from agent.generate.llm import ChatModel
+from agent.index import embeddings
+from agent.index.embeddings import Embedder
 from agent.ingest.figures import get_figure
 
 
@@ -24,9 +29,9 @@ class AgentPool:
         if figure_id not in self._agents:
             figure = get_figure(self.settings, figure_id)
             if self._embedder is None:
-                self._embedder = make_embedder(self.settings.embedding, self.settings.models_dir)
+                self._embedder = embeddings.make_embedder(self.settings.embedding, self.settings.models_dir)
             if self._llm is None:
-                self._llm = make_chat_model(self.settings)
+                self._llm = chat.make_chat_model(self.settings)
             self._agents[figure_id] = Agent(
                 figure, self.settings, embedder=self._embedder, llm=self._llm, progress=self.progress
             )
