@@ -75,6 +75,8 @@ class Agent:
         self._works: tuple[LaterItem, ...] | None = None
         self._verifiers: dict[int | None, Verifier] = {}
         self._whole: list[Passage] | None = None
+        self._stripped: list[Passage] | None = None  # the whole sources without sentences addressed to the model
+        self._passage_years: dict[tuple, list] = {}  # the dates read in a shown passage, by life anchor and text
         self._progress = progress
 
     # -- collaborators
@@ -236,11 +238,11 @@ class Agent:
         if whole is None:
             shown, context = list(relevant), TOP_K
         else:
+            if guarded:
+                whole = self._stripped = self._stripped or [strip_instructions(p) for p in whole]
             found = {p.id: p for p in relevant}
             dating = self._passage_dates(boundary) if guarded else None
-            shown = [replace(strip_instructions(p) if guarded else p, score=found[p.id].score,
-                             relevance=found[p.id].relevance) if p.id in found else
-                     (strip_instructions(p) if guarded else p)
+            shown = [replace(p, score=found[p.id].score, relevance=found[p.id].relevance) if p.id in found else p
                      for p in whole if dating is None or not dating.after_cutoff(p.id)]
             context = WHOLE
         return ([*shown, fact] if fact is not None else shown), context
@@ -348,7 +350,13 @@ class Agent:
                        boundary: KnowledgeBoundary | None = None) -> list[Message]:
         """The chat messages sent to the model for this question and these passages (token-budgeted), each
         era date with its Western year as read within the figure's life (or ``boundary``'s)."""
-        dates = (boundary or self.boundary()).dates
+        boundary = boundary or self.boundary()
+
+        def dates(text: str) -> list:  # a whole-source figure shows the same passages for every question
+            key = (boundary.anchor, boundary.born, text)
+            return self._passage_years[key] if key in self._passage_years else \
+                self._passage_years.setdefault(key, boundary.dates(text))
+
         return build_messages(self.figure, question, passages, self.llm, self.settings.generation, dates)
 
     def _cite(self, text: str, passages: list[Passage]):

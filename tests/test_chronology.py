@@ -197,4 +197,4 @@ def test_a_question_about_the_figures_own_birth_is_never_after_its_time(tmp_path
                                         "embedding": {"model": "test-hash-embedder"}})
     agent = Agent(fig, settings, embedder=embedder, llm=ScriptedChatModel([]))
     assert agent.ask("元祐二年發生了什麼？").abstain_reason == "after_my_time"
-    assert agent.ask("你是哪一年出生的？").abstain_reason == "not_in_sources"
+    assert agent.ask("你出生在哪一年？").abstain_reason == "not_in_sources"

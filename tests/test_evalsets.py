@@ -28,6 +28,7 @@ from agent.eval.sets import (
     liezhuan_gold,
     timeqa_life,
 )
+from agent.eval.sets.liezhuan import ENGLISH_QUESTIONS, LIEZHUAN_QUESTIONS
 from agent.index.chunking import chunk_documents
 from agent.ingest.corpus import figure_documents
 from agent.ingest.figures import get_figure
@@ -324,8 +325,7 @@ def test_liezhuan_seventy_figures(tmp_path, extract_dates):
     english = [q for q in questions if q.lang == "en"]
     assert 20 <= len(english) <= 35 and all(q.id.endswith("-en") for q in english)
     for q in questions:
-        assert q.question in (("你是哪一年出生的？", "你是哪一年去世的？", "你是哪里人？") if q.lang == "zh" else
-                              ("In what year were you born?", "In what year did you die?", "Where are you from?"))
+        assert q.question in (LIEZHUAN_QUESTIONS if q.lang == "zh" else ENGLISH_QUESTIONS).values()
         if q.kind == "answerable":
             assert q.passages and all(g in locators[q.figure] for g in q.passages)
             born, died = cbdb[q.figure.removeprefix("cbdb-")]

@@ -92,7 +92,7 @@ def test_a_question_about_offices_is_given_the_dated_appointments():
 
     for question in ("你做过什么官？", "你当过哪些官？", "你担任过什么官职？", "What offices did you hold?"):
         assert asked_fact(question) == "offices", question
-    for question in ("你父親做過什麼官？", "你哪一年做官？", "你是哪里人？"):
+    for question in ("你父親做過什麼官？", "你哪一年做官？", "你老家在哪裡？"):
         assert asked_fact(question) != "offices", question
 
 
