@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+# The kind of a passage computed by code from the figure's chronology (a derived fact with its derivation), which
+# no index stores.
+CHRONOLOGY_KIND = "chronology"
+
 
 @dataclass
 class Passage:

@@ -72,6 +72,12 @@ class GenerationSettings(_Section):
     seed: int = Field(0, description="Sampling seed.")
     threads: int | None = Field(None, ge=1, description="CPU threads; default: all cores.")
     grammar: str | None = Field(None, description="Optional GBNF grammar constraining the output.")
+    prefix_cache: bool = Field(
+        True, description="Keep the model's state after a figure's fixed prompt prefix (instructions, persona, whole "
+        "sources): in memory and under $AGENT_HOME/cache/prefix, so a figure's next question starts at once.",
+    )
+    prefix_cache_mb: int = Field(4096, ge=0, description="Most megabytes of saved prefixes on disk; 0: memory only.")
+    prefix_cache_memory: int = Field(4, ge=0, description="Saved prefixes kept in memory (about 30 KB per token each).")
     weight_repack: Literal["auto", "on", "off"] = Field(
         "auto",
         description="llama.cpp's repacked weight buffers (its AMX and CPU repack kernels); 'auto' turns them off on CPUs "

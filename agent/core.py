@@ -8,13 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from agent.answer import Answer, ModelInfo, Passage, Timings
 from agent.config import Settings, load_settings
 from agent.errors import InputError
 from agent.generate import prompts
-from agent.generate.context import build_messages
+from agent.generate.baseline import model_only_answer
+from agent.generate.context import build_messages, sources_script
 from agent.generate.llm import ChatModel, Message, make_chat_model
 from agent.index.chronology import Chronology
 from agent.index.embeddings import Embedder, make_embedder
@@ -35,7 +34,7 @@ from agent.verify.boundary import (
     names_after_death,
 )
 from agent.verify.chronology import CHRONOLOGY_KIND, answer_from_chronology, asked_passage
-from agent.verify.citations import attach_citations, split_answer
+from agent.verify.citations import cite_answer
 from agent.verify.claims import asked_fact, asks_for_date
 from agent.verify.guard import Guard, only_silence
 from agent.verify.injection import strip_instructions
@@ -76,6 +75,7 @@ class Agent:
         self._verifiers: dict[int | None, Verifier] = {}
         self._whole: list[Passage] | None = None
         self._stripped: list[Passage] | None = None  # the whole sources without sentences addressed to the model
+        self._script: str | None = None
         self._passage_years: dict[tuple, list] = {}  # the dates read in a shown passage, by life anchor and text
         self._progress = progress
 
@@ -192,7 +192,7 @@ class Agent:
             return refuse()
         relevant, answer.context = self._context(relevant, fact, boundary, guarded)
         answer.passages = relevant
-        messages = self.build_messages(question, relevant, boundary)
+        messages = self.build_messages(question, relevant, boundary, context=answer.context)
 
         def stream(token: str) -> None:
             streamed.append(token)
@@ -329,48 +329,50 @@ class Agent:
 
     def ask_model_only(self, question: str) -> Answer:
         """The model alone, in character, with no retrieval (the eval baseline): no passages, no citations."""
-        question = _check_question(question)
-        llm = self.llm
-        start = time.perf_counter()
-        lang = prompts.language_key(detect_language(question))
-        system = prompts.MODEL_ONLY_SYSTEM[lang].format(
-            name=self.figure.name(lang), life=self.figure.life, era=self.figure.era, voice=self.figure.voice_for(lang)
-        )
-        generation = llm.generate([Message("system", system), Message("user", question)])
-        answer = Answer(figure=self.figure.id, question=question, text=in_script_of(generation.text.strip(), question),
-                        language=lang, model=ModelInfo(file=llm.model_file.name, sha256=llm.model_file.sha256))
-        first = generation.first_token_s
-        answer.timings = Timings(first_token=None if first is None else round(first, 4),
-                                 total=round(time.perf_counter() - start, 4))
-        self._count(answer, generation)
-        return answer
+        return model_only_answer(self.figure, self.llm, _check_question(question))
 
     # -- steps
     def build_messages(self, question: str, passages: list[Passage],
-                       boundary: KnowledgeBoundary | None = None) -> list[Message]:
+                       boundary: KnowledgeBoundary | None = None, context: str = TOP_K) -> list[Message]:
         """The chat messages sent to the model for this question and these passages (token-budgeted), each
-        era date with its Western year as read within the figure's life (or ``boundary``'s)."""
+        era date with its Western year as read within the figure's life (or ``boundary``'s). In a ``whole``
+        context the leading passages (all but a chronology passage) are the figure's fixed prefix."""
         boundary = boundary or self.boundary()
+        fixed = 0
+        if context == WHOLE:
+            while fixed < len(passages) and passages[fixed].kind != CHRONOLOGY_KIND:
+                fixed += 1
 
         def dates(text: str) -> list:  # a whole-source figure shows the same passages for every question
             key = (boundary.anchor, boundary.born, text)
             return self._passage_years[key] if key in self._passage_years else \
                 self._passage_years.setdefault(key, boundary.dates(text))
 
-        return build_messages(self.figure, question, passages, self.llm, self.settings.generation, dates)
+        return build_messages(self.figure, question, passages, self.llm, self.settings.generation, dates,
+                              fixed_passages=fixed, script=self.script())
+
+    def script(self) -> str:
+        """The script of the figure's own sources ('simplified' or 'traditional'), which a Chinese system prompt
+        asks the model for."""
+        if self._script is None:
+            self._script = sources_script([c.text for c in self.index.chunks[:8]])
+        return self._script
+
+    def warm(self, lang: str | None = None, as_of: int | None = None) -> str:
+        """Evaluate and keep the fixed prompt prefix for questions in ``lang`` (default: the figure's language);
+        says what the model did: 'computed', 'restored', 'warm', or 'none' (no fixed passages)."""
+        lang = lang or self.figure.default_language
+        boundary = self.boundary(as_of)
+        whole = self.whole_source()
+        if whole is None:
+            return "none"
+        guarded = self.settings.guard.enabled
+        shown, context = self._context([], None, boundary, guarded)
+        question = prompts.WARM_QUESTION[prompts.language_key(lang)]
+        return self.llm.warm(self.build_messages(question, shown, boundary, context=context))
 
     def _cite(self, text: str, passages: list[Passage]):
-        sentences = [sentence for sentence, _ in split_answer(text)]
-        if not sentences:
-            return attach_citations(text, passages)
-        svecs = self.embedder.embed_documents(sentences)
-        stored = [p for p in passages if p.kind != CHRONOLOGY_KIND]
-        vectors = dict(zip((p.id for p in stored), self.index.vectors([p.id for p in stored]) if stored else []))
-        computed = [p for p in passages if p.kind == CHRONOLOGY_KIND]
-        if computed:  # a chronology passage is not in the index: embed it now
-            vectors.update(zip((p.id for p in computed), self.embedder.embed_documents([p.text for p in computed])))
-        pvecs = np.vstack([vectors[p.id] for p in passages])
-        return attach_citations(text, passages, sentence_vectors=svecs, passage_vectors=pvecs)
+        return cite_answer(text, passages, self.embedder, self.index)
 
 
 def _check_question(question: str) -> str:

@@ -42,6 +42,29 @@ def test_a_small_figure_is_shown_whole_in_order_with_one_prefix_for_every_questi
     assert all(p.text[:8] in prefixes[0] for p in whole)
 
 
+def test_the_fixed_prefix_is_marked_and_the_same_in_either_script_and_with_a_chronology_passage(tmp_path, embedder):
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"] * 3)
+    for question in ("你知湖州時做了什麼？", "你是哪里人？", "你享年几岁？"):  # traditional, simplified, a fact asked
+        agent.ask(question)
+    systems = {call[0].content for call in llm.calls}
+    assert len(systems) == 1 and "繁體" in systems.pop()  # the sources' script; the answer is converted by code
+    assert all(call[0].fixed == len(call[0].content) for call in llm.calls)
+    fixed = {call[-1].content[:call[-1].fixed] for call in llm.calls}
+    assert len(fixed) == 1
+    prefix = fixed.pop()
+    assert all(p.text[:8] in prefix for p in agent.whole_source())
+    assert "chronology" not in prefix and QUESTION_MARK not in prefix
+    assert any("chronology" in call[-1].content for call in llm.calls)
+
+
+def test_a_top_k_figure_keeps_only_its_system_prompt_fixed(tmp_path, embedder):
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"], whole_source_tokens=20)
+    agent.ask("你知湖州時做了什麼？")
+    system, user = llm.calls[0]
+    assert system.fixed == len(system.content) and user.content[:user.fixed] == "史料：\n"
+    assert agent.warm() == "none"
+
+
 def test_a_figure_over_the_budget_is_shown_its_top_passages(tmp_path, embedder):
     agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"], whole_source_tokens=20)
     assert agent.whole_source() is None and agent.ask("你知湖州時做了什麼？").context == "top-k"

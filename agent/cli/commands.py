@@ -10,6 +10,7 @@ import functools
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -340,8 +341,10 @@ def index() -> None:
 @click.argument("figure", required=False)
 @click.option("--all", "all_figures", is_flag=True, help="Build every figure's index.")
 @click.option("--force", is_flag=True, help="Rebuild even when the index is up to date.")
+@click.option("--warm", is_flag=True, help="Also evaluate and save each figure's fixed prompt prefix (a whole-source "
+              "figure's instructions and passages), so that its first question starts at once.")
 @settings_options
-def index_build(figure: str | None, all_figures: bool, force: bool, settings) -> None:
+def index_build(figure: str | None, all_figures: bool, force: bool, warm: bool, settings) -> None:
     """Build FIGURE's index (or --all); up-to-date indexes are reused."""
     from agent.index.embeddings import make_embedder
     from agent.index.store import build_index, index_state
@@ -359,6 +362,26 @@ def index_build(figure: str | None, all_figures: bool, force: bool, settings) ->
         embedder = embedder or make_embedder(settings.embedding, settings.models_dir)
         built = build_index(fig, settings, embedder, progress=True)
         click.echo(f"{fig.id}: built {len(built)} chunks ({state}) -> {built.path}")
+    if warm:
+        _warm(targets, settings, embedder)
+
+
+def _warm(figures, settings, embedder) -> None:
+    """Evaluate and save each figure's fixed prompt prefix, one model for all of them."""
+    from agent.core import Agent
+    from agent.generate.llm import make_chat_model
+    from agent.index.embeddings import make_embedder
+
+    if not settings.generation.prefix_cache:
+        raise InputError("--warm needs generation.prefix_cache on", hint="set it in the config or drop --warm")
+    embedder = embedder or make_embedder(settings.embedding, settings.models_dir)
+    llm = make_chat_model(settings)
+    for fig in figures:
+        start = time.perf_counter()
+        done = Agent(fig, settings, embedder=embedder, llm=llm).warm()
+        said = {"none": "no fixed passages (its sources are retrieved per question); nothing to keep",
+                "restored": "prompt prefix already saved", "warm": "prompt prefix already saved"}
+        click.echo(f"{fig.id}: {said.get(done, f'prompt prefix saved in {time.perf_counter() - start:.1f} s')}")
 
 
 @index.command("status")

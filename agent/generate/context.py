@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from agent.answer import Passage
+from agent.answer import CHRONOLOGY_KIND, Passage
 from agent.config import GenerationSettings
 from agent.dates import DateMention
 from agent.generate import prompts
@@ -25,7 +25,7 @@ TEMPLATE_TOKENS = 48
 MIN_CUT_PASSAGE_TOKENS = 32
 # Dates that get a bracketed Western year: those a reader of the passage cannot turn into one without a table.
 BRACKETED_KINDS = frozenset({"era", "sexagenary"})
-PINNED_KINDS = frozenset({"chronology"})
+PINNED_KINDS = frozenset({CHRONOLOGY_KIND})
 # A date followed this closely by its Western year in digits (天寶元年（742年）, 天寶元年即742年) gets no bracket.
 GIVEN_YEAR_CHARS = 6
 
@@ -46,29 +46,39 @@ def with_western_years(text: str, dates: Sequence[DateMention]) -> str:
     return "".join(out) + text[at:]
 
 
-def system_prompt(figure: Figure, question: str) -> str:
-    """The figure's system prompt in the question's language (and, for Chinese, its script)."""
+def system_prompt(figure: Figure, question: str, script: str = "traditional") -> str:
+    """The figure's system prompt in the question's language. A Chinese one asks for ``script``, the script of
+    the figure's own sources, whatever the question's: the prompt stays the same for every question, and the answer
+    is written in the question's script by code (``in_script_of``)."""
     lang = prompts.language_key(detect_language(question))
-    script = "simplified" if lang == "zh" and is_simplified(question) else "traditional"
     return prompts.SYSTEM[lang].format(name=figure.name(lang), life=figure.life, era=figure.era,
                                        voice=figure.voice_for(lang), script=prompts.SCRIPT_NAME[script])
 
 
+def sources_script(texts: Sequence[str]) -> str:
+    """'simplified' when the figure's sources are written in simplified characters, else 'traditional'."""
+    sample = "".join(texts)[:4000]
+    return "simplified" if detect_language(sample) == "zh" and is_simplified(sample) else "traditional"
+
+
 def build_messages(figure: Figure, question: str, passages: list[Passage], llm: ChatModel,
                    generation: GenerationSettings, dates: Callable[[str], Sequence[DateMention]] | None = None,
-                   ) -> list[Message]:
+                   *, fixed_passages: int = 0, script: str = "traditional") -> list[Message]:
     """The chat messages for this question and these passages, the passages budgeted in the model's tokens;
-    ``dates`` reads a passage's dates for the bracketed Western years (none without it)."""
+    ``dates`` reads a passage's dates for the bracketed Western years (none without it). The first
+    ``fixed_passages`` passages are the same for every question (a whole-source figure's): the messages mark the
+    system prompt and those passages, where shown whole, as their fixed prefix."""
     lang = prompts.language_key(detect_language(question))
-    system = system_prompt(figure, question)
-    fixed = llm.count_tokens(system) + llm.count_tokens(question) + TEMPLATE_TOKENS
+    system = system_prompt(figure, question, script)
+    reserved = llm.count_tokens(system) + llm.count_tokens(question) + TEMPLATE_TOKENS
     blocks = {n: prompts.PASSAGE.format(n=n, locator=p.locator,
                                         text=with_western_years(p.text, dates(p.text)) if dates else p.text)
               for n, p in enumerate(passages, start=1)}
     pinned = [n for n, p in enumerate(passages, start=1) if p.kind in PINNED_KINDS]
-    budget = max(0, generation.n_ctx - generation.max_tokens - fixed
+    budget = max(0, generation.n_ctx - generation.max_tokens - reserved
                  - sum(llm.count_tokens(blocks[n]) + 1 for n in pinned))
     shown: list[str] = []
+    whole = 0  # leading fixed passages shown whole
     for n, block in blocks.items():
         if n in pinned:
             shown.append(block)
@@ -81,8 +91,11 @@ def build_messages(figure: Figure, question: str, passages: list[Passage], llm: 
             continue
         shown.append(block)
         budget -= cost
+        whole += n == whole + 1 and n <= fixed_passages
     user = prompts.USER[lang].format(passages="\n".join(shown), question=question)
-    return [Message("system", system), Message("user", user)]
+    head = prompts.USER[lang].split("{passages}")[0]
+    fixed = len(head) + (len("\n".join(shown[:whole])) + 1 if whole else 0)
+    return [Message("system", system, fixed=len(system)), Message("user", user, fixed=min(fixed, len(user)))]
 
 
-__all__ = ["build_messages", "system_prompt", "with_western_years"]
+__all__ = ["build_messages", "sources_script", "system_prompt", "with_western_years"]

@@ -111,6 +111,10 @@ USER = {
 
 PASSAGE = "[{n}] ({locator}) {text}"
 
+# Any question in the language: `agent index build --warm` builds a prompt with it to evaluate the figure's fixed
+# prefix, which ends before the question.
+WARM_QUESTION = {"zh": "你是誰？", "en": "Who are you?"}
+
 SCRIPT_NAME = {"simplified": "簡體", "traditional": "繁體"}
 
 PLACEHOLDERS = {
@@ -193,6 +197,7 @@ __all__ = [
     "PASSAGE",
     "SYSTEM",
     "USER",
+    "WARM_QUESTION",
     "check_template",
     "declines",
     "language_key",

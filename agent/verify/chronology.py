@@ -5,14 +5,13 @@ says how the fact was computed and quotes the sentence it rests on."""
 
 from __future__ import annotations
 
-from agent.answer import Citation, DateCheck, Passage
+from agent.answer import CHRONOLOGY_KIND, Citation, DateCheck, Passage
 from agent.dates.implied import RELATIVE_YEARS
 from agent.generate import prompts
 from agent.index.chronology import Chronology, Entry
 from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.claims import asked_fact, asks_count
 
-CHRONOLOGY_KIND = "chronology"
 # The most dated appointments an offices passage lists (a long career keeps its first ones, in order of year).
 MAX_OFFICES = 10
 OFFICE_EVENTS = frozenset({"appointed", "exam"})

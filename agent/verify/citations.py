@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.answer import Citation, Passage
+from agent.answer import CHRONOLOGY_KIND, Citation, Passage
 from agent.dates.numerals import numeral_tokens
 from agent.text.sentences import split_sentences
 from agent.text.terms import content_terms, fold, is_cjk, keyword_tokens
@@ -119,4 +119,20 @@ def attach_citations(
     return joiner.join(parts), [citations[n] for n in sorted(citations)], supports
 
 
-__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "lexical_share", "passage_tokens", "split_answer"]
+__all__ = ["MARKER_RE", "SentenceSupport", "attach_citations", "best_quote", "cite_answer", "lexical_share", "passage_tokens", "split_answer"]
+
+
+def cite_answer(text: str, passages: list[Passage], embedder, index) -> tuple:
+    """``attach_citations`` with vectors: the answer's sentences embedded by ``embedder``, stored passages' vectors
+    from ``index``, and a computed (chronology) passage, which no index holds, embedded now."""
+    sentences = [sentence for sentence, _ in split_answer(text)]
+    if not sentences:
+        return attach_citations(text, passages)
+    svecs = embedder.embed_documents(sentences)
+    stored = [p for p in passages if p.kind != CHRONOLOGY_KIND]
+    vectors = dict(zip((p.id for p in stored), index.vectors([p.id for p in stored]) if stored else []))
+    computed = [p for p in passages if p.kind == CHRONOLOGY_KIND]
+    if computed:
+        vectors.update(zip((p.id for p in computed), embedder.embed_documents([p.text for p in computed])))
+    pvecs = np.vstack([vectors[p.id] for p in passages])
+    return attach_citations(text, passages, sentence_vectors=svecs, passage_vectors=pvecs)
