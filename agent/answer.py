@@ -106,4 +106,42 @@ class Answer:
         return cls(**data)
 
 
-__all__ = ["Answer", "Citation", "DateCheck", "ModelInfo", "Passage", "Timings"]
+# -- what ``Agent.stream`` yields, in order: sentences as they pass the guard, a revision where the guard changed
+# what was shown, then the final Answer.
+
+
+@dataclass
+class Sentence:
+    """One sentence of the answer, released as soon as it was complete and passed the guard's checks (with the guard
+    off: as soon as it was complete), with its citation markers and their citations."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    verified: bool = True
+
+
+@dataclass
+class Held:
+    """A sentence of the draft that failed a check: nothing more of the draft is shown; the guard decides the rest."""
+
+    sentence: str
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Revised:
+    """The guard's answer does not continue the sentences already shown (it asked again, or cut one of them): this
+    is the whole answer as checked, which replaces them."""
+
+    text: str
+
+
+@dataclass
+class Done:
+    answer: Answer
+
+
+StreamEvent = Sentence | Held | Revised | Done
+
+__all__ = ["Answer", "Citation", "DateCheck", "Done", "Held", "ModelInfo", "Passage", "Revised", "Sentence",
+           "StreamEvent", "Timings"]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from agent.answer import Answer, ModelInfo, Passage, Timings
+from agent.answer import Answer, Done, ModelInfo, Passage, StreamEvent, Timings
 from agent.config import Settings, load_settings
 from agent.errors import InputError
 from agent.generate import prompts
 from agent.generate.baseline import model_only_answer
-from agent.generate.context import build_messages, sources_script
+from agent.generate.figure_prompt import FigurePrompt
 from agent.generate.llm import ChatModel, Message, make_chat_model
 from agent.index.chronology import Chronology
 from agent.index.embeddings import Embedder, make_embedder
@@ -22,7 +22,6 @@ from agent.ingest.corpus import read_specs
 from agent.ingest.figures import Figure, get_figure
 from agent.ingest.timeline import load_timeline
 from agent.retrieve.hybrid import HybridRetriever, make_langchain_retriever
-from agent.retrieve.whole import TOP_K, WHOLE, fits_whole, whole_source
 from agent.text.script import detect_language, in_script_of
 from agent.verify.boundary import (
     AFTER_MY_TIME,
@@ -38,6 +37,7 @@ from agent.verify.citations import cite_answer
 from agent.verify.claims import asked_fact, asks_for_date
 from agent.verify.guard import Guard, only_silence
 from agent.verify.injection import strip_instructions
+from agent.verify.release import SentenceGate, stream_events
 from agent.verify.silence import says_silent, states_silence
 from agent.verify.trim import cut_repetition
 from agent.verify.verifier import Verifier
@@ -46,7 +46,7 @@ MAX_QUESTION_CHARS = 2000
 NOT_IN_SOURCES = "not_in_sources"
 
 
-class Agent:
+class Agent(FigurePrompt):
     """A historical figure that answers from its retrieved sources, in character, with citations.
 
     Collaborators are injected or built lazily from settings on first use.
@@ -73,9 +73,6 @@ class Agent:
         self._after_death: tuple[str, ...] | None = None
         self._works: tuple[LaterItem, ...] | None = None
         self._verifiers: dict[int | None, Verifier] = {}
-        self._whole: list[Passage] | None = None
-        self._stripped: list[Passage] | None = None  # the whole sources without sentences addressed to the model
-        self._script: str | None = None
         self._passage_years: dict[tuple, list] = {}  # the dates read in a shown passage, by life anchor and text
         self._progress = progress
 
@@ -126,6 +123,7 @@ class Agent:
         on_token: Callable[[str], None] | None = None,
         guard: bool | None = None,
         as_of: int | None = None,
+        on_event: Callable[[StreamEvent], None] | None = None,
     ) -> Answer:
         """Answer in character from retrieved passages; abstain in character when they are silent.
 
@@ -133,6 +131,8 @@ class Agent:
         cutoff (death, or ``as_of``), passages are stripped of instructions, and every date and number of the
         draft is checked against the sources: the model is asked once more, then failing sentences are
         hedged or dropped. ``on_token`` then receives the checked answer at the end instead of the draft.
+        ``on_event`` receives the answer sentence by sentence as each passes the checks (``SentenceGate``), then
+        ``Done``; ``stream`` yields the same events.
         """
         question = _check_question(question)
         llm = self.llm  # resolves (and on first use assembles) the model file; the weights load later
@@ -144,6 +144,9 @@ class Agent:
         answer = Answer(figure=self.figure.id, question=question, text="", language=lang)
         answer.model = ModelInfo(file=llm.model_file.name, sha256=llm.model_file.sha256)
         streamed: list[str] = []
+        gate = SentenceGate(cite=None, check=None, emit=on_event or (lambda event: None),
+                            convert=lambda text: in_script_of(text, question),
+                            stopped=getattr(on_event, "stopped", lambda: False))
 
         def finish(text: str | None = None, reason: str | None = None, evidence: str = "") -> Answer:
             if reason:
@@ -155,6 +158,9 @@ class Agent:
             if on_token and not streamed:
                 on_token(answer.text)
             answer.timings.total = round(time.perf_counter() - start, 4)
+            if on_event:
+                gate.finish(answer)
+                on_event(Done(answer))
             return answer
 
         def refuse() -> Answer:
@@ -194,11 +200,17 @@ class Agent:
         answer.passages = relevant
         messages = self.build_messages(question, relevant, boundary, context=answer.context)
 
-        def stream(token: str) -> None:
-            streamed.append(token)
-            on_token(in_script_of(token, question))
+        gate.cite = lambda text: self._cite(text, relevant)
+        gate.check = (lambda supports: self._verifier(boundary).check(supports, relevant, question)) if guarded else None
 
-        generation = llm.generate(messages, on_token=stream if on_token and not guarded else None)
+        def stream(token: str) -> None:
+            if on_event:
+                gate.feed(token)
+            if on_token and not guarded:
+                streamed.append(token)
+                on_token(in_script_of(token, question))
+
+        generation = llm.generate(messages, on_token=stream if on_event or (on_token and not guarded) else None)
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
         self._count(answer, generation)
         raw = cut_repetition(in_script_of(generation.text.strip(), question))
@@ -227,33 +239,6 @@ class Agent:
                 return finish(reason=AFTER_MY_TIME) if after else refuse()
         answer.citations = citations
         return finish(text)
-
-    def _context(self, relevant: list[Passage], fact: Passage | None, boundary: KnowledgeBoundary,
-                 guarded: bool) -> tuple[list[Passage], str]:
-        """The passages the model is shown, numbered in this order, and which context it is: the figure's whole
-        sources in order when they fit ``retrieval.whole_source_tokens`` (with retrieval's scores on the passages
-        it found), else the relevant retrieved ones; then the chronology passage of the fact the question asks
-        for, when the chronology holds it."""
-        whole = self.whole_source()
-        if whole is None:
-            shown, context = list(relevant), TOP_K
-        else:
-            if guarded:
-                whole = self._stripped = self._stripped or [strip_instructions(p) for p in whole]
-            found = {p.id: p for p in relevant}
-            dating = self._passage_dates(boundary) if guarded else None
-            shown = [replace(p, score=found[p.id].score, relevance=found[p.id].relevance) if p.id in found else p
-                     for p in whole if dating is None or not dating.after_cutoff(p.id)]
-            context = WHOLE
-        return ([*shown, fact] if fact is not None else shown), context
-
-    def whole_source(self) -> list[Passage] | None:
-        """The figure's sources as passages in order (chunks without their overlap) when they fit the budget
-        ``retrieval.whole_source_tokens``; None for a larger figure, which the model sees through retrieval."""
-        if self._whole is None:
-            passages = whole_source(self.index.chunks)
-            self._whole = passages if fits_whole(passages, self.settings.retrieval.whole_source_tokens) else []
-        return self._whole or None
 
     @staticmethod
     def _count(answer: Answer, generation) -> None:
@@ -327,50 +312,17 @@ class Agent:
             self._dating[key] = PassageDates(boundary, self.index.chunks)
         return self._dating[key]
 
+    def stream(self, question: str, *, guard: bool | None = None, as_of: int | None = None) -> Iterator[StreamEvent]:
+        """The answer as events, while it is made: each ``Sentence`` as soon as it has passed the guard, a ``Held``
+        sentence that failed, a ``Revised`` answer where the guard changed what was shown, and last ``Done`` with
+        the ``Answer`` that ``ask`` returns. Stopping the iteration early leaves the answer to finish unseen."""
+        return stream_events(lambda emit: self.ask(question, guard=guard, as_of=as_of, on_event=emit))
+
     def ask_model_only(self, question: str) -> Answer:
         """The model alone, in character, with no retrieval (the eval baseline): no passages, no citations."""
         return model_only_answer(self.figure, self.llm, _check_question(question))
 
     # -- steps
-    def build_messages(self, question: str, passages: list[Passage],
-                       boundary: KnowledgeBoundary | None = None, context: str = TOP_K) -> list[Message]:
-        """The chat messages sent to the model for this question and these passages (token-budgeted), each
-        era date with its Western year as read within the figure's life (or ``boundary``'s). In a ``whole``
-        context the leading passages (all but a chronology passage) are the figure's fixed prefix."""
-        boundary = boundary or self.boundary()
-        fixed = 0
-        if context == WHOLE:
-            while fixed < len(passages) and passages[fixed].kind != CHRONOLOGY_KIND:
-                fixed += 1
-
-        def dates(text: str) -> list:  # a whole-source figure shows the same passages for every question
-            key = (boundary.anchor, boundary.born, text)
-            return self._passage_years[key] if key in self._passage_years else \
-                self._passage_years.setdefault(key, boundary.dates(text))
-
-        return build_messages(self.figure, question, passages, self.llm, self.settings.generation, dates,
-                              fixed_passages=fixed, script=self.script())
-
-    def script(self) -> str:
-        """The script of the figure's own sources ('simplified' or 'traditional'), which a Chinese system prompt
-        asks the model for."""
-        if self._script is None:
-            self._script = sources_script([c.text for c in self.index.chunks[:8]])
-        return self._script
-
-    def warm(self, lang: str | None = None, as_of: int | None = None) -> str:
-        """Evaluate and keep the fixed prompt prefix for questions in ``lang`` (default: the figure's language);
-        says what the model did: 'computed', 'restored', 'warm', or 'none' (no fixed passages)."""
-        lang = lang or self.figure.default_language
-        boundary = self.boundary(as_of)
-        whole = self.whole_source()
-        if whole is None:
-            return "none"
-        guarded = self.settings.guard.enabled
-        shown, context = self._context([], None, boundary, guarded)
-        question = prompts.WARM_QUESTION[prompts.language_key(lang)]
-        return self.llm.warm(self.build_messages(question, shown, boundary, context=context))
-
     def _cite(self, text: str, passages: list[Passage]):
         return cite_answer(text, passages, self.embedder, self.index)
 

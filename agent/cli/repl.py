@@ -1,4 +1,5 @@
-"""The chat REPL: a simple loop with a few slash commands, streaming the figure's reply."""
+"""The chat REPL: a simple loop with a few slash commands, printing the figure's reply sentence by sentence as each
+passes the guard."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from collections.abc import Callable
 
 import click
 
-from agent.answer import Answer
+from agent.answer import Answer, Done, Revised, Sentence
 from agent.core import Agent
 from agent.errors import AgentError
+from agent.text.script import detect_language
 
 HELP = """Type a question and press Enter. Commands:
   /sources   the passages behind the last answer, with their locators
@@ -56,21 +58,36 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
                 click.echo(f"unknown command {command}; /help lists the commands")
             continue
         try:
-            shown: list[str] = []
-
-            def show(token: str) -> None:
-                shown.append(token)
-                click.echo(token, nl=False)
-
-            last = agent.ask(line, on_token=show)
-            click.echo("")
-            if "".join(shown).strip() != last.text.strip() and shown:
-                click.echo("(checked against the sources:)")
-                click.echo(last.text)
-            if last.citations:
-                click.echo(format_citations(last))
+            last = _show_answer(agent, line) or last
         except AgentError as exc:
             click.echo(f"\nerror: {exc}", err=True)
+
+
+def _show_answer(agent: Agent, question: str) -> Answer | None:
+    """Print the answer sentence by sentence as each passes the guard; Ctrl-C stops it and returns to the prompt.
+    A sentence that fails is never printed: if the guard's answer then differs from what was shown, the checked
+    answer is printed in full under a note."""
+    answer = None
+    joiner = "" if detect_language(question) == "zh" else " "
+    shown = 0
+    try:
+        for event in agent.stream(question):
+            if isinstance(event, Sentence):
+                click.echo((joiner if shown else "") + event.text, nl=False)
+                shown += 1
+            elif isinstance(event, Revised):
+                if shown:
+                    click.echo("\n(checked against the sources, the answer is:)")
+                click.echo(event.text, nl=False)
+            elif isinstance(event, Done):
+                answer = event.answer
+    except KeyboardInterrupt:
+        click.echo("\n(stopped)")
+        return None
+    click.echo("")
+    if answer is not None and answer.citations:
+        click.echo(format_citations(answer))
+    return answer
 
 
 

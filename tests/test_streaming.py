@@ -1,0 +1,127 @@
+"""Verified streaming: sentences are released while the draft is still being written, each once it has passed the
+guard's checks; a failing one holds the rest; the final Answer is the one ``ask`` returns."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.answer import Done, Held, Revised, Sentence
+from agent.core import Agent
+from agent.errors import InputError
+from agent.ingest.figures import get_figure
+
+from .fakes import ScriptedChatModel
+
+FIRST = "我於天寶元年即742年到達長安，得見皇帝。[2]"
+SECOND = "皇帝命我供奉翰林。[2]"
+WRONG = "我於750年離開長安。[2]"
+
+
+class CountingModel(ScriptedChatModel):
+    """Counts the characters generated so far, so a test can tell when an event arrived."""
+
+    written = 0
+
+    def generate(self, messages, *, max_tokens=None, on_token=None):
+        self.written = 0
+
+        def count(ch):
+            self.written += 1
+            if on_token:
+                on_token(ch)
+
+        return super().generate(messages, max_tokens=max_tokens, on_token=count)
+
+
+def _events(settings, embedder, replies, question="你何时入长安？", **kw):
+    llm = CountingModel(replies)
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
+    seen = []
+    answer = agent.ask(question, on_event=lambda e: seen.append((llm.written, e)), **kw)
+    return answer, seen, llm
+
+
+def test_a_checked_sentence_is_shown_before_the_draft_is_finished(settings, embedder):
+    answer, seen, llm = _events(settings, embedder, [FIRST + SECOND])
+    kinds = [type(e) for _, e in seen]
+    assert kinds == [Sentence, Sentence, Done]
+    (written, first), (_, second) = seen[0], seen[1]
+    assert written < len(FIRST + SECOND)  # released while the model was still writing the second sentence
+    assert first.text.startswith("我于天宝元年") and first.verified and first.citations  # the question's script
+    assert first.text + second.text == answer.text and seen[-1][1].answer is answer
+    assert not answer.abstained and len(llm.calls) == 1
+
+
+def test_a_sentence_that_fails_holds_the_rest_and_the_guard_decides(settings, embedder):
+    answer, seen, llm = _events(settings, embedder, [FIRST + WRONG + SECOND, FIRST])
+    events = [e for _, e in seen]
+    assert isinstance(events[0], Sentence) and isinstance(events[1], Held)
+    assert "750" in events[1].sentence and events[1].reasons
+    assert all(not isinstance(e, Sentence) or "750" not in e.text for e in events)
+    assert len(llm.calls) == 2  # the guard asked again
+    assert "750" not in answer.text and isinstance(events[-1], Done)
+    shown = "".join(e.text for e in events if isinstance(e, Sentence))
+    revised = [e for e in events if isinstance(e, Revised)]
+    assert (revised and revised[0].text == answer.text) or shown == answer.text
+
+
+def test_an_answer_the_guard_changes_after_a_sentence_was_shown_comes_as_a_revision(settings, embedder):
+    # two sentences pass and are shown; the third fails, and the model, asked again, answers in another order
+    answer, seen, llm = _events(settings, embedder, [FIRST + SECOND + WRONG, SECOND + FIRST])
+    events = [e for _, e in seen]
+    assert [type(e) for e in events] == [Sentence, Sentence, Held, Revised, Done] and len(llm.calls) == 2
+    assert events[3].text == answer.text and answer.text.startswith("皇帝命我供奉翰林")
+
+
+def test_an_abstention_comes_as_unverified_sentences_without_citations(settings, embedder):
+    answer, seen, llm = _events(settings, embedder, [], question="你的手机号码是多少？")
+    events = [e for _, e in seen]
+    assert answer.abstained and not llm.calls and isinstance(events[-1], Done)
+    sentences = events[:-1]
+    assert sentences and all(isinstance(e, Sentence) and not e.verified and not e.citations for e in sentences)
+    assert "".join(e.text for e in sentences) == answer.text
+
+
+def test_with_the_guard_off_complete_sentences_are_released_unchecked(settings, embedder):
+    answer, seen, _ = _events(settings, embedder, [FIRST + WRONG], guard=False)
+    sentences = [e for _, e in seen if isinstance(e, Sentence)]
+    assert [s.verified for s in sentences] == [False, False] and "750" in answer.text
+
+
+def test_stream_yields_the_events_and_raises_the_errors_of_ask(settings, embedder):
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=ScriptedChatModel([FIRST]))
+    events = list(agent.stream("你何时入长安？"))
+    assert isinstance(events[-1], Done) and "742" in events[-1].answer.text
+    with pytest.raises(InputError):
+        list(agent.stream("   "))
+
+
+
+def test_closing_the_stream_early_stops_the_answer_and_frees_the_model(settings, embedder):
+    llm = ScriptedChatModel([FIRST + SECOND + SECOND + SECOND, FIRST])
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
+    events = agent.stream("你何时入长安？")
+    first = next(events)
+    assert isinstance(first, Sentence)
+    events.close()  # the consumer is gone: the worker stops at its next token and is waited for
+    assert len(llm.calls) == 1
+    assert "742" in agent.ask("你何时入长安？").text  # the model is free for the next question
+
+
+def test_the_repl_prints_sentences_as_they_pass_and_ctrl_c_returns_to_the_prompt(settings, embedder, capsys):
+    from agent.cli.repl import _show_answer
+
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder,
+                  llm=ScriptedChatModel([FIRST + SECOND + WRONG, SECOND + FIRST]))
+    answer = _show_answer(agent, "你何时入长安？")
+    out = capsys.readouterr().out
+    assert out.index("742") < out.index("(checked against the sources, the answer is:)")
+    assert "750" not in out and out.rstrip().endswith(answer.citations[-1].quote + "”")
+
+    def interrupted(question, **kw):
+        yield Sentence("我于天宝元年到达长安。")
+        raise KeyboardInterrupt
+
+    agent.stream = interrupted
+    assert _show_answer(agent, "你何时入长安？") is None
+    assert capsys.readouterr().out.endswith("我于天宝元年到达长安。\n(stopped)\n")
