@@ -106,6 +106,24 @@ class Answer:
         return cls(**data)
 
 
+@dataclass
+class TextCheck:
+    """A text someone else wrote, checked against a figure's sources (``Agent.check``): every date, number and
+    claim, with what decides it (``DateCheck.evidence``: the passage id, or the timeline), and the passages
+    retrieved for its sentences, in the order their numbers in ``text`` refer to."""
+
+    figure: str
+    text: str  # the checked text, each sentence followed by the markers of the passages that support it
+    checks: list[DateCheck] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
 # -- what ``Agent.stream`` yields, in order: sentences as they pass the guard, a revision where the guard changed
 # what was shown, then the final Answer.
 
@@ -144,4 +162,4 @@ class Done:
 StreamEvent = Sentence | Held | Revised | Done
 
 __all__ = ["Answer", "Citation", "DateCheck", "Done", "Held", "ModelInfo", "Passage", "Revised", "Sentence",
-           "StreamEvent", "Timings"]
+           "StreamEvent", "TextCheck", "Timings"]

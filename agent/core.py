@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from agent.answer import Answer, Done, ModelInfo, Passage, StreamEvent, Timings
+from agent.answer import Answer, Done, ModelInfo, Passage, StreamEvent, TextCheck, Timings
 from agent.config import Settings, load_settings
 from agent.errors import InputError
 from agent.generate import prompts
@@ -38,6 +38,7 @@ from agent.verify.claims import asked_fact, asks_for_date
 from agent.verify.guard import Guard, only_silence
 from agent.verify.injection import strip_instructions
 from agent.verify.release import SentenceGate, stream_events
+from agent.verify.scholar import MAX_CHECK_CHARS, check_text
 from agent.verify.silence import says_silent, states_silence
 from agent.verify.trim import cut_repetition
 from agent.verify.verifier import Verifier
@@ -317,6 +318,16 @@ class Agent(FigurePrompt):
         sentence that failed, a ``Revised`` answer where the guard changed what was shown, and last ``Done`` with
         the ``Answer`` that ``ask`` returns. Stopping the iteration early leaves the answer to finish unseen."""
         return stream_events(lambda emit: self.ask(question, guard=guard, as_of=as_of, on_event=emit))
+
+    def check(self, text: str, *, as_of: int | None = None) -> TextCheck:
+        """Check a text someone else wrote against the figure's sources: every date, number and claim, supported,
+        contradicted or unsupported, with the passage that decides it."""
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("the text to check is empty", hint="give a paragraph about the figure")
+        if len(text) > MAX_CHECK_CHARS:
+            raise InputError(f"the text is {len(text)} characters long; the limit is {MAX_CHECK_CHARS}",
+                             hint="check it a page at a time")
+        return check_text(self, text.strip(), as_of)
 
     def ask_model_only(self, question: str) -> Answer:
         """The model alone, in character, with no retrieval (the eval baseline): no passages, no citations."""

@@ -123,6 +123,28 @@ def ask(figure: str, question: str, as_json: bool, settings) -> None:
         click.echo(format_citations(answer))
 
 
+@main.command(short_help="Check a text someone else wrote against FIGURE's sources.")
+@click.argument("figure")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the whole check as JSON.")
+@click.option("--as-of", "as_of", type=int, metavar="YEAR", help="Judge by the sources as of this year of its life.")
+@settings_options
+def check(figure: str, file: Path, as_json: bool, as_of: int | None, settings) -> None:
+    """Check FILE (a paragraph about FIGURE: a draft, an encyclopedia entry, another model's answer; - reads
+    stdin) against FIGURE's sources: every date, number and claim, supported, contradicted or unsupported, with
+    the passage that decides it. Nothing is generated."""
+    from agent.cli.repl import format_text_check
+    from agent.core import load_agent
+    from agent.ingest.loaders.text import decode
+
+    try:
+        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {file}: {exc.strerror}", hint="name a text file") from None
+    report = load_agent(figure, settings, progress=True).check(decode(raw, file), as_of=as_of)
+    click.echo(report.to_json(indent=2) if as_json else format_text_check(report))
+
+
 @main.command(short_help="Print FIGURE's chronology, computed from its sources.")
 @click.argument("figure")
 @click.option("--json", "as_json", is_flag=True, help="Print the chronology as JSON.")

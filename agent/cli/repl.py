@@ -92,6 +92,24 @@ def _show_answer(agent: Agent, question: str) -> Answer | None:
 
 
 
+def format_text_check(report) -> str:
+    """A scholar's check as a reader scans it: one line per date, number and claim, its status and what decides
+    it, then the passages by number."""
+    if not report.checks:
+        return "(nothing in the text to check: no date, number or claim the sources could decide)"
+    by_id = {p.id: (n, p) for n, p in enumerate(report.passages, 1)}
+    lines = []
+    for c in report.checks:
+        item = c.text if c.kind != "claim" else "(claim)"
+        decided = by_id.get(c.evidence or "")
+        source = f"[{decided[0]}] {decided[1].locator}" if decided else (c.evidence or "")
+        why = f" — {c.note}" if c.note else ""
+        lines.append(f"{c.status:<12} {item:<14} {c.sentence.strip()[:60]}  {source}{why}")
+    lines.append("")
+    lines += [f"[{n}] {p.locator}: {p.text.strip()[:160]}" for n, p in enumerate(report.passages, 1)]
+    return "\n".join(lines)
+
+
 def format_chronology(chronology) -> str:
     """The chronology as a reader scans it: derived facts first, then one line per dated sentence."""
     lines = []
@@ -107,4 +125,4 @@ def format_chronology(chronology) -> str:
     return "\n".join(lines) if lines else "(no dated sentence in the sources)"
 
 
-__all__ = ["HELP", "format_chronology", "format_citations", "format_passages", "run_repl"]
+__all__ = ["HELP", "format_chronology", "format_citations", "format_passages", "format_text_check", "run_repl"]
