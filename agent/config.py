@@ -72,6 +72,8 @@ class GenerationSettings(_Section):
     seed: int = Field(0, description="Sampling seed.")
     threads: int | None = Field(None, ge=1, description="CPU threads; default: all cores.")
     grammar: str | None = Field(None, description="Optional GBNF grammar constraining the output.")
+    history_tokens: int = Field(320, ge=0, description="Tokens a conversation's earlier turns may take in the prompt "
+                                "(the latest first); the passages keep the rest.")
     prefix_cache: bool = Field(
         True, description="Keep the model's state after a figure's fixed prompt prefix (instructions, persona, whole "
         "sources): in memory and under $AGENT_HOME/cache/prefix, so a figure's next question starts at once.",

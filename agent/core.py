@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from agent.answer import Answer, Done, ModelInfo, Passage, StreamEvent, TextCheck, Timings
 from agent.config import Settings, load_settings
+from agent.conversation import Conversation
 from agent.errors import InputError
 from agent.generate import prompts
 from agent.generate.baseline import model_only_answer
@@ -125,6 +126,7 @@ class Agent(FigurePrompt):
         guard: bool | None = None,
         as_of: int | None = None,
         on_event: Callable[[StreamEvent], None] | None = None,
+        history: Sequence[Answer] = (),
     ) -> Answer:
         """Answer in character from retrieved passages; abstain in character when they are silent.
 
@@ -133,7 +135,8 @@ class Agent(FigurePrompt):
         draft is checked against the sources: the model is asked once more, then failing sentences are
         hedged or dropped. ``on_token`` then receives the checked answer at the end instead of the draft.
         ``on_event`` receives the answer sentence by sentence as each passes the checks (``SentenceGate``), then
-        ``Done``; ``stream`` yields the same events.
+        ``Done``; ``stream`` yields the same events. ``history``: the earlier answers of a conversation
+        (``Conversation``), which retrieval and the model take into account.
         """
         question = _check_question(question)
         llm = self.llm  # resolves (and on first use assembles) the model file; the weights load later
@@ -178,7 +181,7 @@ class Agent(FigurePrompt):
         finding = boundary.check_question(question) if guarded else None
         if finding and finding.reason == AFTER_MY_TIME:
             return finish(reason=AFTER_MY_TIME, evidence=finding.evidence)
-        passages = self.retriever.retrieve(question)
+        passages = self._retrieve(question, history)
         answer.timings = Timings(retrieval=round(time.perf_counter() - start, 4))
         answer.passages = passages
         min_rel = self.settings.retrieval.min_relevance
@@ -199,7 +202,7 @@ class Agent(FigurePrompt):
             return refuse()
         relevant, answer.context = self._context(relevant, fact, boundary, guarded)
         answer.passages = relevant
-        messages = self.build_messages(question, relevant, boundary, context=answer.context)
+        messages = self.build_messages(question, relevant, boundary, context=answer.context, history=history)
 
         gate.cite = lambda text: self._cite(text, relevant)
         gate.check = (lambda supports: self._verifier(boundary).check(supports, relevant, question)) if guarded else None
@@ -318,6 +321,10 @@ class Agent(FigurePrompt):
         sentence that failed, a ``Revised`` answer where the guard changed what was shown, and last ``Done`` with
         the ``Answer`` that ``ask`` returns. Stopping the iteration early leaves the answer to finish unseen."""
         return stream_events(lambda emit: self.ask(question, guard=guard, as_of=as_of, on_event=emit))
+
+    def conversation(self, *, as_of: int | None = None, guard: bool | None = None) -> Conversation:
+        """A ``Conversation`` with this figure: questions answered with the earlier turns in mind."""
+        return Conversation(self, as_of=as_of, guard=guard)
 
     def check(self, text: str, *, as_of: int | None = None) -> TextCheck:
         """Check a text someone else wrote against the figure's sources: every date, number and claim, supported,

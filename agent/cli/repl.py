@@ -4,18 +4,25 @@ passes the guard."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
 from agent.answer import Answer, Done, Revised, Sentence
 from agent.core import Agent
 from agent.errors import AgentError
+from agent.files import write_text_atomic
 from agent.text.script import detect_language
 
-HELP = """Type a question and press Enter. Commands:
-  /sources   the passages behind the last answer, with their locators
-  /help      this help
-  /quit      leave (Ctrl-D works too)"""
+HELP = """Type a question and press Enter; the figure remembers the conversation. Commands:
+  /sources        the passages behind the last answer, with their locators
+  /timeline       the figure's chronology, computed from its sources
+  /as-of YEAR     talk to the figure as of YEAR of its life; /as-of off: up to its death
+  /guard on|off   the truthfulness guard (on: every date and number checked against the sources)
+  /save FILE      the conversation as Markdown, with its citations and sources
+  /clear          forget the conversation
+  /help           this help
+  /quit           leave (Ctrl-D works too; Ctrl-C stops an answer)"""
 
 
 def format_citations(answer: Answer) -> str:
@@ -32,12 +39,12 @@ def format_passages(answer: Answer) -> str:
 def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
     """Read questions until /quit or end of input; a failed turn prints its error and the loop goes on."""
     read = read or (lambda prompt: click.prompt(prompt, prompt_suffix="", default="", show_default=False))
-    name = agent.figure.display_name
     guard = agent.settings.guard
+    conversation = agent.conversation()
     when = f", as of {guard.as_of}" if guard.as_of is not None and guard.enabled else ""
     checks = "" if guard.enabled else " The truthfulness guard is off."
-    click.echo(f"Talking with {name} ({agent.figure.life}{when}).{checks} /help for commands, /quit to leave.")
-    last: Answer | None = None
+    click.echo(f"Talking with {agent.figure.display_name} ({agent.figure.life}{when}).{checks} "
+               "/help for commands, /quit to leave.")
     while True:
         try:
             line = read("\n> ").strip()
@@ -46,27 +53,72 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
             return
         if not line:
             continue
-        if line.startswith("/"):
-            command = line.split()[0].lower()
-            if command in ("/quit", "/exit", "/q"):
-                return
-            if command == "/help":
-                click.echo(HELP)
-            elif command == "/sources":
-                click.echo(format_passages(last) if last else "(no answer yet)")
-            else:
-                click.echo(f"unknown command {command}; /help lists the commands")
-            continue
         try:
-            last = _show_answer(agent, line) or last
+            if line.startswith("/"):
+                if _command(agent, conversation, line) == "quit":
+                    return
+                continue
+            _show_answer(conversation, line)
         except AgentError as exc:
             click.echo(f"\nerror: {exc}", err=True)
 
 
-def _show_answer(agent: Agent, question: str) -> Answer | None:
+def _command(agent: Agent, conversation, line: str) -> str | None:
+    """Carry out one slash command; 'quit' to leave."""
+    command, _, arg = line.partition(" ")
+    command, arg = command.lower(), arg.strip()
+    last = conversation.turns[-1] if conversation.turns else None
+    if command in ("/quit", "/exit", "/q"):
+        return "quit"
+    if command == "/help":
+        click.echo(HELP)
+    elif command == "/sources":
+        click.echo(format_passages(last) if last else "(no answer yet)")
+    elif command == "/timeline":
+        click.echo(format_chronology(agent.chronology()))
+    elif command == "/clear":
+        conversation.clear()
+        click.echo("(the conversation is forgotten)")
+    elif command == "/as-of":
+        if arg.lower() == "off":
+            conversation.as_of = None
+            click.echo(f"(as of the end of {agent.figure.display_name}'s life)")
+        elif arg.lstrip("-").isdigit():
+            conversation.as_of = int(arg)
+            click.echo(f"(as of {arg}: what came later is unknown to the figure)")
+        else:
+            click.echo("usage: /as-of YEAR or /as-of off")
+    elif command == "/guard":
+        if arg.lower() in ("on", "off"):
+            conversation.guard = arg.lower() == "on"
+            click.echo(f"(the truthfulness guard is {arg.lower()})")
+        else:
+            click.echo("usage: /guard on or /guard off")
+    elif command == "/save":
+        if not arg:
+            click.echo("usage: /save FILE")
+        else:
+            write_text_atomic(Path(arg).expanduser(), format_conversation(agent, conversation.turns))
+            click.echo(f"(saved {len(conversation.turns)} turns to {arg})")
+    else:
+        click.echo(f"unknown command {command}; /help lists the commands")
+    return None
+
+
+def format_conversation(agent: Agent, turns: list[Answer]) -> str:
+    """The conversation as Markdown: each question and answer with its citations, then the sources cited."""
+    lines = [f"# A conversation with {agent.figure.display_name} ({agent.figure.life})", ""]
+    for turn in turns:
+        lines += [f"**Q:** {turn.question}", "", f"**{agent.figure.display_name}:** {turn.text}", ""]
+        lines += [f"- {c.marker} {c.locator}: “{c.quote}”" for c in turn.citations]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _show_answer(agent, question: str) -> Answer | None:
     """Print the answer sentence by sentence as each passes the guard; Ctrl-C stops it and returns to the prompt.
     A sentence that fails is never printed: if the guard's answer then differs from what was shown, the checked
-    answer is printed in full under a note."""
+    answer is printed in full under a note. ``agent``: an Agent or a Conversation."""
     answer = None
     joiner = "" if detect_language(question) == "zh" else " "
     shown = 0
@@ -125,4 +177,4 @@ def format_chronology(chronology) -> str:
     return "\n".join(lines) if lines else "(no dated sentence in the sources)"
 
 
-__all__ = ["HELP", "format_chronology", "format_citations", "format_passages", "format_text_check", "run_repl"]
+__all__ = ["HELP", "format_chronology", "format_conversation", "format_citations", "format_passages", "format_text_check", "run_repl"]

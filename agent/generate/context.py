@@ -18,6 +18,7 @@ from agent.generate import prompts
 from agent.generate.llm import ChatModel, Message
 from agent.ingest.figures import Figure
 from agent.text.script import detect_language, is_simplified
+from agent.verify.citations import MARKER_RE
 
 # Tokens kept free beside the system prompt and the question for the chat template's own markup.
 TEMPLATE_TOKENS = 48
@@ -46,6 +47,19 @@ def with_western_years(text: str, dates: Sequence[DateMention]) -> str:
     return "".join(out) + text[at:]
 
 
+def _history_block(history: Sequence[tuple[str, str]], lang: str, llm: ChatModel, budget: int) -> str:
+    """The latest turns that fit ``budget`` tokens, oldest first, their answers without citation markers."""
+    turns: list[str] = []
+    for question, answer in reversed(list(history)):
+        turn = prompts.TURN[lang].format(question=question, answer=MARKER_RE.sub("", answer).strip())
+        cost = llm.count_tokens(turn) + 1
+        if cost > budget:
+            break
+        turns.insert(0, turn)
+        budget -= cost
+    return prompts.HISTORY[lang].format(turns="\n".join(turns)) if turns else ""
+
+
 def system_prompt(figure: Figure, question: str, script: str = "traditional") -> str:
     """The figure's system prompt in the question's language. A Chinese one asks for ``script``, the script of
     the figure's own sources, whatever the question's: the prompt stays the same for every question, and the answer
@@ -63,14 +77,18 @@ def sources_script(texts: Sequence[str]) -> str:
 
 def build_messages(figure: Figure, question: str, passages: list[Passage], llm: ChatModel,
                    generation: GenerationSettings, dates: Callable[[str], Sequence[DateMention]] | None = None,
-                   *, fixed_passages: int = 0, script: str = "traditional") -> list[Message]:
+                   *, fixed_passages: int = 0, script: str = "traditional", history: Sequence[tuple[str, str]] = (),
+                   ) -> list[Message]:
     """The chat messages for this question and these passages, the passages budgeted in the model's tokens;
     ``dates`` reads a passage's dates for the bracketed Western years (none without it). The first
     ``fixed_passages`` passages are the same for every question (a whole-source figure's): the messages mark the
-    system prompt and those passages, where shown whole, as their fixed prefix."""
+    system prompt and those passages, where shown whole, as their fixed prefix. ``history`` is the conversation's
+    earlier (question, answer) pairs, oldest first: shown after the passages, the latest first kept within
+    ``generation.history_tokens``, so the passages keep their budget."""
     lang = prompts.language_key(detect_language(question))
     system = system_prompt(figure, question, script)
-    reserved = llm.count_tokens(system) + llm.count_tokens(question) + TEMPLATE_TOKENS
+    earlier = _history_block(history, lang, llm, generation.history_tokens)
+    reserved = llm.count_tokens(system) + llm.count_tokens(question) + llm.count_tokens(earlier) + TEMPLATE_TOKENS
     blocks = {n: prompts.PASSAGE.format(n=n, locator=p.locator,
                                         text=with_western_years(p.text, dates(p.text)) if dates else p.text)
               for n, p in enumerate(passages, start=1)}
@@ -92,7 +110,7 @@ def build_messages(figure: Figure, question: str, passages: list[Passage], llm: 
         shown.append(block)
         budget -= cost
         whole += n == whole + 1 and n <= fixed_passages
-    user = prompts.USER[lang].format(passages="\n".join(shown), question=question)
+    user = prompts.USER[lang].format(passages="\n".join(shown), history=earlier, question=question)
     head = prompts.USER[lang].split("{passages}")[0]
     fixed = len(head) + (len("\n".join(shown[:whole])) + 1 if whole else 0)
     return [Message("system", system, fixed=len(system)), Message("user", user, fixed=min(fixed, len(user)))]

@@ -5,15 +5,19 @@ settings, model, knowledge boundary and passage dates."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from agent.answer import CHRONOLOGY_KIND, Passage
+from agent.answer import CHRONOLOGY_KIND, Answer, Passage
 from agent.generate import prompts
 from agent.generate.context import build_messages, sources_script
 from agent.generate.llm import Message
 from agent.retrieve.whole import TOP_K, WHOLE, fits_whole, whole_source
 from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.injection import strip_instructions
+
+# A passage found only with the earlier question counts for this much of its relevance.
+FOLLOW_UP_WEIGHT = 0.9
 
 
 class FigurePrompt:
@@ -51,7 +55,8 @@ class FigurePrompt:
         return self._whole or None
 
     def build_messages(self, question: str, passages: list[Passage],
-                       boundary: KnowledgeBoundary | None = None, context: str = TOP_K) -> list[Message]:
+                       boundary: KnowledgeBoundary | None = None, context: str = TOP_K,
+                       history: Sequence[Answer] = ()) -> list[Message]:
         """The chat messages sent to the model for this question and these passages (token-budgeted), each
         era date with its Western year as read within the figure's life (or ``boundary``'s). In a ``whole``
         context the leading passages (all but a chronology passage) are the figure's fixed prefix."""
@@ -67,7 +72,24 @@ class FigurePrompt:
                 self._passage_years.setdefault(key, boundary.dates(text))
 
         return build_messages(self.figure, question, passages, self.llm, self.settings.generation, dates,
-                              fixed_passages=fixed, script=self.script())
+                              fixed_passages=fixed, script=self.script(),
+                              history=[(turn.question, turn.text) for turn in history])
+
+    def _retrieve(self, question: str, history: Sequence[Answer] = ()) -> list[Passage]:
+        """The passages for ``question``; in a conversation also those for the question before it, since a
+        follow-up ("那时你多大？") is about the same matter without naming it: each passage keeps the better of its
+        relevance to the question and ``FOLLOW_UP_WEIGHT`` times its relevance to the earlier question, and the
+        top ``retrieval.top_k`` are kept."""
+        own = self.retriever.retrieve(question)
+        if not history:
+            return own
+        best = {p.id: p for p in own}
+        for p in self.retriever.retrieve(history[-1].question):
+            weighted = round(p.relevance * FOLLOW_UP_WEIGHT, 4)
+            if p.id not in best or best[p.id].relevance < weighted:
+                best[p.id] = replace(best.get(p.id, p), relevance=weighted)
+        ranked = sorted(best.values(), key=lambda p: -p.relevance)
+        return ranked[:self.settings.retrieval.top_k]
 
     def script(self) -> str:
         """The script of the figure's own sources ('simplified' or 'traditional'), which a Chinese system prompt

@@ -105,9 +105,12 @@ MODEL_ONLY_SYSTEM = {
 }
 
 USER = {
-    "zh": "史料：\n{passages}\n\n問題：{question}",
-    "en": "Passages:\n{passages}\n\nQuestion: {question}",
+    "zh": "史料：\n{passages}\n\n{history}問題：{question}",
+    "en": "Passages:\n{passages}\n\n{history}Question: {question}",
 }
+# The turns before this question in a conversation, after the passages so the figure's fixed prefix stays first.
+HISTORY = {"zh": "先前的對話：\n{turns}\n\n", "en": "Earlier in this conversation:\n{turns}\n\n"}
+TURN = {"zh": "問：{question}\n答：{answer}", "en": "Q: {question}\nA: {answer}"}
 
 PASSAGE = "[{n}] ({locator}) {text}"
 
@@ -120,7 +123,7 @@ SCRIPT_NAME = {"simplified": "簡體", "traditional": "繁體"}
 PLACEHOLDERS = {
     "SYSTEM": {"name", "life", "era", "voice", "script"},
     "MODEL_ONLY_SYSTEM": {"name", "life", "era", "voice"},
-    "USER": {"passages", "question"},
+    "USER": {"passages", "history", "question"},
     "PASSAGE": {"n", "locator", "text"},
 }
 
@@ -197,6 +200,8 @@ __all__ = [
     "PASSAGE",
     "SYSTEM",
     "USER",
+    "HISTORY",
+    "TURN",
     "WARM_QUESTION",
     "check_template",
     "declines",

@@ -1,0 +1,87 @@
+"""A conversation remembers: a follow-up is read with the question before it, the model sees the earlier turns
+after the passages, the guard checks each answer against passages as for a single question; saved and loaded as
+JSON; the REPL's commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.core import Agent
+from agent.errors import InputError
+from agent.ingest.figures import get_figure
+
+from .fakes import ScriptedChatModel
+
+FIRST = "我於天寶元年即742年到達長安，得見皇帝。[2]"
+FOLLOW = "皇帝命我供奉翰林。[2]"
+
+
+def _agent(settings, embedder, replies):
+    llm = ScriptedChatModel(replies)
+    return Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm), llm
+
+
+def test_a_follow_up_is_asked_with_the_earlier_turn_after_the_passages(settings, embedder):
+    agent, llm = _agent(settings, embedder, [FIRST, FOLLOW])
+    conv = agent.conversation()
+    conv.ask("你何时入长安？")
+    second = conv.ask("到了那里以后，皇帝让你做什么？")
+    user = llm.calls[1][-1].content
+    assert user.index("史料") < user.index("先前的對話") < user.index("你何时入长安？") < user.index("問題：到了那里")
+    assert "742年到达长安" in user and "[" not in user.split("先前的對話")[1]  # the answer, without markers
+    assert "供奉翰林" in second.text and not second.abstained and len(conv.turns) == 2
+    assert "先前的對話" not in llm.calls[0][-1].content  # the first question has no history
+
+
+def test_a_follow_up_finds_the_passage_its_earlier_question_was_about(settings, embedder):
+    agent, _ = _agent(settings, embedder, [FIRST])
+    alone = agent._retrieve("那时候你多大？")
+    conv_agent, _ = _agent(settings, embedder, [FIRST])
+    conv = conv_agent.conversation()
+    conv.ask("你何时入长安？")
+    followed = conv_agent._retrieve("那时候你多大？", conv.turns)
+
+    def relevance(passages):
+        return max([p.relevance for p in passages if p.id == "bio-zh:2"] or [0.0])
+
+    assert relevance(alone) < settings.retrieval.min_relevance <= relevance(followed)
+
+
+def test_a_date_said_before_is_checked_again_against_the_passages(settings, embedder):
+    # the model repeats a wrong year from its "memory" of the conversation: the guard does not accept it
+    agent, llm = _agent(settings, embedder, [FIRST, "我750年離開長安。[2]", "我750年離開長安。[2]"])
+    conv = agent.conversation()
+    conv.ask("你何时入长安？")
+    second = conv.ask("你哪一年离开长安？")
+    assert "750" not in second.text
+
+
+def test_a_conversation_saves_loads_and_clears(settings, embedder, tmp_path):
+    agent, _ = _agent(settings, embedder, [FIRST])
+    conv = agent.conversation(as_of=750)
+    conv.ask("你何时入长安？")
+    conv.save(tmp_path / "c.json")
+    back = type(conv).load(tmp_path / "c.json", agent)
+    assert back.as_of == 750 and [t.text for t in back.turns] == [t.text for t in conv.turns]
+    back.clear()
+    assert back.turns == [] and conv.turns
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    with pytest.raises(InputError, match="bad.json"):
+        type(conv).load(tmp_path / "bad.json", agent)
+
+
+def test_the_repl_commands(settings, embedder, tmp_path, capsys):
+    from agent.cli.repl import run_repl
+
+    agent, llm = _agent(settings, embedder, [FIRST, FOLLOW])
+    lines = iter(["你何时入长安？", "/sources", "/as-of 745", "/guard off", "/guard on", "/timeline",
+                  f"/save {tmp_path / 'talk.md'}", "/clear", "皇帝命你供奉什么？", "/as-of x", "/nope",
+                  "/quit"])
+    run_repl(agent, read=lambda prompt: next(lines))
+    out = capsys.readouterr().out
+    assert "742" in out and "測試小傳 §2" in out and "(as of 745" in out and "guard is off" in out
+    assert "(saved 1 turns" in out and "(the conversation is forgotten)" in out
+    assert "usage: /as-of YEAR" in out and "unknown command /nope" in out
+    saved = (tmp_path / "talk.md").read_text(encoding="utf-8")
+    assert saved.startswith("# A conversation with") and "**Q:** 你何时入长安？" in saved and "測試小傳" in saved
+    assert "先前的對話" not in llm.calls[1][-1].content  # /clear forgot the first turn
