@@ -85,3 +85,15 @@ def test_the_repl_commands(settings, embedder, tmp_path, capsys):
     saved = (tmp_path / "talk.md").read_text(encoding="utf-8")
     assert saved.startswith("# A conversation with") and "**Q:** 你何时入长安？" in saved and "測試小傳" in saved
     assert "先前的對話" not in llm.calls[1][-1].content  # /clear forgot the first turn
+
+
+def test_the_up_arrow_recalls_a_question_of_an_earlier_chat(tiny_model_home):
+    from .test_streaming import FIRST as CHECKED
+    from .test_streaming import chat_in_terminal
+
+    home = tiny_model_home(CHECKED)
+    first, status = chat_in_terminal([(b"", b"> "), ("你何时入长安？\n".encode(), b"\n> "), (b"\x04", b"")])
+    assert status == 0 and "你何时入长安？" in (home / "chat_history").read_text(encoding="utf-8")
+    # a new chat: the up arrow brings the question back, Enter asks it
+    again, status = chat_in_terminal([(b"", b"> "), (b"\x1b[A", "入长安".encode()), (b"\n", b"\n> "), (b"\x04", b"")])
+    assert status == 0 and again.count("742年到达长安") == 1 and "你何时入长安？" in again

@@ -129,8 +129,11 @@ def test_the_repl_prints_sentences_as_they_pass_and_ctrl_c_returns_to_the_prompt
     assert capsys.readouterr().out.endswith("我于天宝元年到达长安。\n(stopped)\n")
 
 
-def test_the_repl_streams_the_checked_answer_through_a_terminal(tiny_model_home):
-    """`agent chat` in a pseudo-terminal, on the tiny GGUF forced by a grammar to say a checked answer."""
+def chat_in_terminal(steps: list[tuple[bytes, bytes]], timeout: float = 60) -> tuple[str, int]:
+    """Run `agent chat test-poet` in a pseudo-terminal (AGENT_HOME set by ``tiny_model_home``, the hashing embedder):
+    for each step, send its bytes, then read until its marker shows (wait for the prompt, "> ", before typing, as a
+    person does: readline drops what was typed before it took the terminal). Returns the output and the exit
+    status (None if it had to be killed)."""
     import os
     import pty
     import select
@@ -139,40 +142,43 @@ def test_the_repl_streams_the_checked_answer_through_a_terminal(tiny_model_home)
     import time
     from pathlib import Path
 
-    tiny_model_home(FIRST)
     driver = ("from tests.fakes import HashEmbedder\n"
               "import agent.core, agent.index.embeddings\n"
               "agent.core.make_embedder = agent.index.embeddings.make_embedder = lambda *a, **k: HashEmbedder()\n"
               "from agent.cli.commands import main\n"
               "main(['chat', 'test-poet'])\n")
     leader, follower = pty.openpty()
-    repo = Path(__file__).resolve().parents[1]
     proc = subprocess.Popen([sys.executable, "-c", driver], stdin=follower, stdout=follower, stderr=follower,
-                            cwd=repo, env={**os.environ, "NO_COLOR": "1"}, close_fds=True)
+                            cwd=Path(__file__).resolve().parents[1], env={**os.environ, "NO_COLOR": "1"},
+                            close_fds=True)
     os.close(follower)
     out = b""
-
-    def read_until(marker: bytes, timeout: float = 60) -> None:
-        nonlocal out
-        end = time.monotonic() + timeout
-        while marker not in out and time.monotonic() < end:
-            ready, _, _ = select.select([leader], [], [], 0.5)
-            if ready:
-                try:
-                    out += os.read(leader, 4096)
-                except OSError:
-                    break
-
     try:
-        read_until(b"> ")
-        os.write(leader, "你何时入长安？\n".encode())
-        read_until("測試小傳".encode())
-        os.write(leader, b"\x04")  # Ctrl-D leaves
-        proc.wait(timeout=30)
+        for send, marker in steps:
+            if send:
+                os.write(leader, send)
+            start = len(out)
+            end = time.monotonic() + timeout
+            while marker not in out[start:] and time.monotonic() < end:
+                if select.select([leader], [], [], 0.5)[0]:
+                    try:
+                        out += os.read(leader, 4096)
+                    except OSError:
+                        break
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     finally:
         if proc.poll() is None:
             proc.kill()
         os.close(leader)
-    text = out.decode("utf-8", errors="replace")
+    return out.decode("utf-8", errors="replace"), proc.returncode
+
+
+def test_the_repl_streams_the_checked_answer_through_a_terminal(tiny_model_home):
+    """`agent chat` in a pseudo-terminal, on the tiny GGUF forced by a grammar to say a checked answer."""
+    tiny_model_home(FIRST)
+    text, status = chat_in_terminal([(b"", b"> "), ("你何时入长安？\n".encode(), b"\n> "), (b"\x04", b"")])
     assert re.search(r"我于天宝元年即742年到达长安，得见皇帝。\[\d\]\r\n  \[\d\] 測試小傳", text)
-    assert "checked against the sources" not in text and proc.returncode == 0
+    assert "checked against the sources" not in text and status == 0

@@ -127,12 +127,14 @@ def timeline(figure: str, as_json: bool, settings) -> None:
 @settings_options
 @guard_options
 def chat(figure: str, settings) -> None:
-    """Talk with FIGURE in a REPL (/sources, /help, /quit; Ctrl-D exits)."""
-    from agent.cli.repl import run_repl
+    """Talk with FIGURE in a REPL: a conversation, with line editing and the questions of earlier chats (up arrow);
+    /help lists the commands; Ctrl-C stops an answer, Ctrl-D exits."""
+    from agent.cli.repl import HISTORY_FILE, line_history, run_repl
     from agent.core import load_agent
 
     agent = load_agent(figure, settings, progress=True)
-    run_repl(agent)
+    with line_history(settings.home / HISTORY_FILE):
+        run_repl(agent)
 
 
 @main.command(short_help="Answer a JSONL/CSV file of questions; resumable.")

@@ -3,7 +3,8 @@ passes the guard."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -34,6 +35,31 @@ def format_passages(answer: Answer) -> str:
     if not answer.passages:
         return "(no passages were retrieved)"
     return "\n".join(f"[{n}] {p.locator} ({p.id}, score {p.score:.4f})\n    {p.text}" for n, p in enumerate(answer.passages, 1))
+
+
+# The questions typed in `agent chat`, kept under $AGENT_HOME for the next chat (up arrow recalls them).
+HISTORY_FILE = "chat_history"
+HISTORY_LENGTH = 1000
+
+
+@contextlib.contextmanager
+def line_history(path: Path) -> Iterator[None]:
+    """Line editing (arrow keys, Ctrl-A/E, Ctrl-R) and the questions of earlier chats, through Python's standard
+    ``readline`` where it has one; saved back on leaving, a failure to save costing only the history."""
+    try:
+        import readline
+    except ImportError:  # no readline (Windows): plain input
+        yield
+        return
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(HISTORY_LENGTH)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
 
 
 def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
@@ -177,4 +203,4 @@ def format_chronology(chronology) -> str:
     return "\n".join(lines) if lines else "(no dated sentence in the sources)"
 
 
-__all__ = ["HELP", "format_chronology", "format_conversation", "format_citations", "format_passages", "format_text_check", "run_repl"]
+__all__ = ["HELP", "HISTORY_FILE", "line_history", "format_chronology", "format_conversation", "format_citations", "format_passages", "format_text_check", "run_repl"]
