@@ -349,6 +349,11 @@ def _check_question(question: str) -> str:
     if not isinstance(question, str) or not question.strip():
         raise InputError("the question is empty", hint="ask something, e.g. 你何时入长安？")
     question = question.strip()
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"the question has a character that is not text at position {exc.start + 1} "
+                         f"({question[exc.start]!a})", hint="retype the question") from None
     if len(question) > MAX_QUESTION_CHARS:
         raise InputError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
     return question

@@ -6,6 +6,7 @@ nothing; rerunning skips ids already answered (a torn last line is dropped).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -137,9 +138,15 @@ class AnswerWriter:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.kind = _file_kind(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        new = not out.exists() or out.stat().st_size == 0
-        self._fh = out.open("a", encoding="utf-8", newline="")
+        if out.is_dir():
+            raise InputError(f"-o {out} is a folder", hint="name an answers file, e.g. answers.jsonl")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            new = not out.exists() or out.stat().st_size == 0
+            self._fh = out.open("a", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise InputError(f"cannot write the answers file {out}: {exc.strerror}",
+                             hint="choose a writable place with -o") from None
         if self.kind == "csv":
             self._csv = csv.DictWriter(self._fh, fieldnames=CSV_FIELDS)
             if new:
@@ -174,7 +181,36 @@ def run_batch(
     on_failure: Callable[[Question, Exception], None] | None = None,
     progress: bool = False,
 ) -> BatchReport:
-    """Answer every question not yet in ``out``. ``ask(figure, question)`` returns an Answer."""
+    """Answer every question not yet in ``out``. ``ask(figure, question)`` returns an Answer. The answers file is
+    held by this run while it writes."""
+    with _writing(out):
+        return _run_batch(questions, out, ask, on_bad_line, on_failure, progress)
+
+
+@contextlib.contextmanager
+def _writing(out: Path):
+    """Hold the answers file for this run: a second run on the same file stops at once with a message, instead of
+    writing every answer a second time."""
+    from filelock import FileLock, Timeout
+
+    lock = out.with_name(out.name + ".lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        held = FileLock(str(lock), timeout=0)
+        held.acquire()
+    except Timeout:
+        raise InputError(f"another batch run is writing {out}", hint="wait for it to finish, or choose another -o") from None
+    except OSError as exc:
+        raise InputError(f"cannot write the answers file {out}: {exc.strerror}",
+                         hint="choose a writable place with -o") from None
+    try:
+        yield
+    finally:
+        held.release()
+        lock.unlink(missing_ok=True)
+
+
+def _run_batch(questions, out, ask, on_bad_line, on_failure, progress) -> BatchReport:
     from tqdm import tqdm
 
     from agent.errors import AgentError

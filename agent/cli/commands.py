@@ -33,6 +33,12 @@ class AgentGroup(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:  # a file the library did not expect to fail (a read-only AGENT_HOME, a full disk)
+            if os.environ.get(DEBUG_ENV):
+                raise
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"error: {exc.strerror or exc}{where} (AGENT_DEBUG=1 shows where)", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("\ninterrupted", err=True)
             sys.exit(130)

@@ -30,7 +30,14 @@ _CONTENT_SUFFIX = {"text/html": ".html", "application/xhtml+xml": ".html", "appl
                    "text/xml": ".xml", "application/json": ".json", "text/plain": ".txt", "text/markdown": ".md"}
 
 
+# A figure id names a folder and an index folder; longer ones break file-name limits with the suffixes added.
+MAX_ID_CHARS = 64
+
+
 def check_id(figure_id: str) -> str:
+    if len(figure_id or "") > MAX_ID_CHARS:
+        raise InputError(f"figure id {figure_id[:20]!r}… is {len(figure_id)} characters long; the limit is {MAX_ID_CHARS}",
+                         hint="choose a short id, e.g. wang-wei")
     if not ID_RE.match(figure_id or ""):
         raise InputError(
             f"figure id {figure_id!r} is not allowed",

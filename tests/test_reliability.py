@@ -1,0 +1,85 @@
+"""Bad input and faults end in one line that names the input, never a traceback; a batch output file is held by
+the run writing it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from agent.cli.batch import run_batch
+from agent.cli.commands import main
+from agent.errors import InputError
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def _one_line_error(out, needle: str) -> None:
+    assert out.exit_code == 1, out.output
+    assert "Traceback" not in out.output and not (out.exception and not isinstance(out.exception, SystemExit))
+    errors = [line for line in out.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and needle in errors[0], out.output
+
+
+def test_a_figure_id_too_long_for_a_folder_name(tiny_model_home, tmp_path):
+    tiny_model_home("x")
+    source = tmp_path / "bio.txt"
+    source.write_text("王測，字測之，宋州人。", encoding="utf-8")
+    _one_line_error(run("figure", "add", "x" * 250, str(source), "--name", "X"), "250 characters long")
+
+
+def test_a_question_with_a_lone_surrogate(tiny_model_home):
+    tiny_model_home("x")
+    _one_line_error(run("ask", "test-poet", "何\udcff"), "not text at position 2")
+
+
+def test_a_bad_question_in_a_batch_is_reported_and_the_rest_answered(tmp_path):
+    questions = tmp_path / "q.jsonl"
+    rows = [{"id": "1", "figure": "f", "question": "好\udcff"}, {"id": "2", "figure": "f", "question": "好"}]
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    def ask(figure, question):
+        from agent.core import _check_question
+
+        _check_question(question)
+        from agent.answer import Answer
+
+        return Answer(figure=figure, question=question, text="答", language="zh")
+
+    report = run_batch(questions, tmp_path / "a.jsonl", ask)
+    assert report.answered == 1 and [qid for qid, _ in report.failed] == ["1"]
+
+
+@pytest.mark.parametrize("where", ["folder", "unwritable"])
+def test_batch_output_that_cannot_be_written(tmp_path, where):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "1", "figure": "f", "question": "好"}) + "\n", encoding="utf-8")
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    out = tmp_path if where == "folder" else tmp_path / "a-file" / "a.jsonl"  # under a file: even root cannot
+    with pytest.raises(InputError, match="folder" if where == "folder" else "cannot write"):
+        run_batch(questions, out, lambda f, q: None)
+
+
+def test_a_second_batch_on_the_same_output_stops_instead_of_writing_twice(tmp_path):
+    from filelock import FileLock
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "1", "figure": "f", "question": "好"}) + "\n", encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    with FileLock(str(out.with_name(out.name + ".lock"))):  # the first run, still writing
+        with pytest.raises(InputError, match="another batch run is writing"):
+            run_batch(questions, out, lambda f, q: None)
+    assert not out.exists()
+
+
+def test_an_unexpected_file_error_is_one_line(tiny_model_home, monkeypatch):
+    tiny_model_home("x")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/read-only/agent-home/figures")
+
+    monkeypatch.setattr("agent.ingest.figures.list_figures", denied)
+    _one_line_error(run("figures"), "Permission denied: /read-only/agent-home/figures")
