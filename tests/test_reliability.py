@@ -83,3 +83,17 @@ def test_an_unexpected_file_error_is_one_line(tiny_model_home, monkeypatch):
 
     monkeypatch.setattr("agent.ingest.figures.list_figures", denied)
     _one_line_error(run("figures"), "Permission denied: /read-only/agent-home/figures")
+
+
+@pytest.mark.parametrize("damage", ["manifest.json", "dense.faiss", "chunks.jsonl"])
+def test_a_damaged_index_is_named_and_the_suggested_command_repairs_it(tiny_model_home, tmp_path, damage):
+    tiny_model_home("x")
+    assert run("index", "build", "test-poet").exit_code == 0
+    (index,) = [p for p in (tmp_path / "idx").iterdir() if p.name == "test-poet"]
+    (index / damage).write_bytes(b"[1, 2]" if damage == "manifest.json" else b"")
+    if damage != "manifest.json":  # a damaged manifest is rebuilt on first use; a damaged array file is named
+        out = run("timeline", "test-poet")
+        _one_line_error(out, "agent index build test-poet")
+    out = run("index", "build", "test-poet")
+    assert out.exit_code == 0 and "built" in out.output, out.output
+    assert run("timeline", "test-poet").exit_code == 0

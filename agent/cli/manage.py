@@ -103,7 +103,7 @@ def index() -> None:
 def index_build(figure: str | None, all_figures: bool, force: bool, warm: bool, settings) -> None:
     """Build FIGURE's index (or --all); up-to-date indexes are reused."""
     from agent.index.embeddings import make_embedder
-    from agent.index.store import build_index, index_state
+    from agent.index.store import build_index, index_loads, index_state
     from agent.ingest.figures import get_figure, list_figures
 
     if bool(figure) == all_figures:
@@ -113,8 +113,10 @@ def index_build(figure: str | None, all_figures: bool, force: bool, warm: bool, 
     for fig in targets:
         state = index_state(fig, settings)
         if state == "ok" and not force:
-            click.echo(f"{fig.id}: up to date")
-            continue
+            if index_loads(fig, settings):
+                click.echo(f"{fig.id}: up to date")
+                continue
+            state = "damaged"  # its manifest is whole but an array file is not: build it again
         embedder = embedder or make_embedder(settings.embedding, settings.models_dir)
         built = build_index(fig, settings, embedder, progress=True)
         click.echo(f"{fig.id}: built {len(built)} chunks ({state}) -> {built.path}")

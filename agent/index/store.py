@@ -117,22 +117,30 @@ def index_path(settings: Settings, figure_id: str) -> Path:
     return settings.index_dir / figure_id
 
 
+# The states an index is built again in without being asked: nothing there, sources changed, a damaged manifest.
+REBUILT_STATES = ("missing", "stale", "damaged")
+
+
 def rebuild_command(figure_id: str) -> str:
     return f"agent index build {figure_id}"
 
 
 def read_manifest(path: Path) -> dict | None:
+    """The manifest, or None when there is none or it is not a JSON object (a damaged index)."""
     try:
-        return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
 
 
 def index_state(figure: Figure, settings: Settings) -> str:
-    """'missing', 'settings-mismatch' (other embedder or chunking), 'stale' (sources or format changed) or 'ok'."""
-    manifest = read_manifest(index_path(settings, figure.id))
+    """'missing', 'damaged' (a manifest that cannot be read), 'settings-mismatch' (other embedder or chunking),
+    'stale' (sources or format changed) or 'ok'."""
+    path = index_path(settings, figure.id)
+    manifest = read_manifest(path)
     if manifest is None:
-        return "missing"
+        return "damaged" if (path / MANIFEST).exists() else "missing"
     if _settings_differ(manifest, settings):
         return "settings-mismatch"
     recorded = {k: v for k, v in (manifest.get("sources") or {}).items() if k != FIGURE_FILE}  # older manifests hashed it
@@ -268,6 +276,8 @@ def load_index(figure: Figure, settings: Settings) -> FigureIndex:
     cmd = rebuild_command(figure.id)
     if state == "missing":
         raise IndexError_(f"no index for {figure.id} at {path}", hint=f"run: {cmd}")
+    if state == "damaged":
+        raise IndexError_(f"the index at {path} is damaged (its manifest cannot be read)", hint=f"run: {cmd}")
     if state != "ok":
         raise IndexError_(f"the index at {path} does not match: {mismatch_reason(figure, settings)}", hint=f"run: {cmd}")
     manifest = read_manifest(path) or {}
@@ -291,12 +301,21 @@ def ensure_index(figure: Figure, settings: Settings, embedder: Embedder, *, prog
     An index built with another embedder or chunking is refused, with the command that rebuilds it.
     """
     state = index_state(figure, settings)
-    if state in ("missing", "stale"):
+    if state in REBUILT_STATES:
         # Another process building the same index holds the lock; this one waits, then finds it built.
         with locked(index_lock(settings, figure.id), f"building the index of {figure.id}"):
-            if index_state(figure, settings) in ("missing", "stale"):
+            if index_state(figure, settings) in REBUILT_STATES:
                 return build_index(figure, settings, embedder, progress=progress)
     return load_index(figure, settings)
+
+
+def index_loads(figure: Figure, settings: Settings) -> bool:
+    """An index that says it is up to date also loads whole (its arrays are not truncated or missing)."""
+    try:
+        load_index(figure, settings)
+    except IndexError_:
+        return False
+    return True
 
 
 def index_lock(settings: Settings, figure_id: str) -> Path:
