@@ -97,3 +97,81 @@ def test_a_damaged_index_is_named_and_the_suggested_command_repairs_it(tiny_mode
     out = run("index", "build", "test-poet")
     assert out.exit_code == 0 and "built" in out.output, out.output
     assert run("timeline", "test-poet").exit_code == 0
+
+
+# -- size and download limits
+
+
+class _Slow:
+    """A local server: /trickle sends one byte every 50 ms for ever; /endless sends 64 KB blocks for ever."""
+
+    def __enter__(self):
+        import http.server
+        import threading
+        import time
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the http.server API
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.end_headers()
+                try:
+                    while True:
+                        self.wfile.write(b"x" if self.path == "/trickle" else b"y" * 65536)
+                        self.wfile.flush()
+                        if self.path == "/trickle":
+                            time.sleep(0.05)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+
+
+def test_a_trickling_server_meets_the_download_deadline(tmp_path):
+    import time
+
+    from agent.config import IngestSettings
+    from agent.errors import CorpusError
+    from agent.ingest.admin import fetch_url
+
+    with _Slow() as base:
+        start = time.monotonic()
+        with pytest.raises(CorpusError, match="took more than 1 s"):
+            fetch_url(f"{base}/trickle", tmp_path, IngestSettings(download_timeout_s=1))
+        assert time.monotonic() - start < 10
+
+
+def test_an_endless_body_stops_at_the_size_limit(tmp_path):
+    from agent.config import IngestSettings
+    from agent.ingest.admin import fetch_url
+
+    with _Slow() as base:
+        with pytest.raises(InputError, match="more than 1 MB"):
+            fetch_url(f"{base}/endless", tmp_path, IngestSettings(max_source_mb=1))
+
+
+def test_a_url_with_a_space_is_a_clear_error(tmp_path):
+    from agent.ingest.admin import fetch_url
+
+    with pytest.raises(InputError, match="not a valid URL"):
+        fetch_url("http://127.0.0.1:9/a page.html", tmp_path)
+
+
+def test_a_source_over_the_size_limit_is_refused_with_the_time_it_would_take(tiny_model_home, tmp_path):
+    home = tiny_model_home("x")
+    with (home / "config.toml").open("a", encoding="utf-8") as fh:
+        fh.write("[ingest]\nmax_source_mb = 0.01\n")
+    big = tmp_path / "big.txt"
+    big.write_text("王測，字測之，宋州人。" * 2000, encoding="utf-8")
+    out = run("figure", "add", "wang-big", str(big), "--name", "Wang")
+    _one_line_error(out, "the limit is 0.01 MB (indexing it would take about")
+    assert "ingest.max_source_mb" in out.output

@@ -8,16 +8,18 @@ sources and its index untouched.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import os
 import re
 import shutil
+import time
 import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from agent.config import Settings
+from agent.config import IngestSettings, Settings
 from agent.errors import CorpusError, InputError
 from agent.files import locked, swap_dir, toml_text, write_text_atomic
 from agent.generate.prompts import DEFAULT_VOICE
@@ -34,6 +36,10 @@ _CONTENT_SUFFIX = {"text/html": ".html", "application/xhtml+xml": ".html", "appl
 MAX_ID_CHARS = 64
 
 
+# Bytes read at a time from a URL, between checks of the download's time and size.
+DOWNLOAD_BLOCK = 64 * 1024
+
+
 def check_id(figure_id: str) -> str:
     if len(figure_id or "") > MAX_ID_CHARS:
         raise InputError(f"figure id {figure_id[:20]!r}… is {len(figure_id)} characters long; the limit is {MAX_ID_CHARS}",
@@ -46,19 +52,38 @@ def check_id(figure_id: str) -> str:
     return figure_id
 
 
-def fetch_url(url: str, dest_dir: Path, timeout: float = 20.0) -> tuple[Path, str, str]:
-    """Fetch once; return (stored file, final URL, retrieval date)."""
+def fetch_url(url: str, dest_dir: Path, limits: IngestSettings | None = None,
+              timeout: float = 20.0) -> tuple[Path, str, str]:
+    """Fetch once, within ``limits`` (the whole download's time and size, not only each read's); return (stored
+    file, final URL, retrieval date)."""
+    limits = limits or IngestSettings()
     parsed = urllib.parse.urlparse(url)
     if parsed.scheme not in ("http", "https"):
         raise InputError(f"{url}: only http and https URLs can be fetched")
+    cap = int(limits.max_source_mb * 1024 * 1024)
+    deadline = time.monotonic() + limits.download_timeout_s
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (scheme checked above)
-            body = resp.read()
+            parts, size = [], 0
+            while block := resp.read1(DOWNLOAD_BLOCK):  # what has come, so a trickle still meets the deadline
+                parts.append(block)
+                size += len(block)
+                if size > cap:
+                    raise InputError(f"{url}: more than {limits.max_source_mb:g} MB",
+                                     hint="raise ingest.max_source_mb in the config to accept it")
+                if time.monotonic() > deadline:
+                    raise CorpusError(f"cannot fetch {url}: the download took more than {limits.download_timeout_s:g} s",
+                                      hint="try again later, or raise ingest.download_timeout_s")
+            body = b"".join(parts)
             final_url = resp.geturl()
             ctype = resp.headers.get_content_type()
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise CorpusError(f"cannot fetch {url}: {reason}", hint="check the address and the network") from None
+    except (ValueError, http.client.InvalidURL) as exc:  # a space or a control character in the address
+        raise InputError(f"{url!r} is not a valid URL ({exc})", hint="quote spaces as %20") from None
+    except http.client.HTTPException as exc:  # a malformed response
+        raise CorpusError(f"cannot fetch {url}: {exc!r}", hint="check the address") from None
     name = Path(urllib.parse.urlparse(final_url).path).name or "page"
     name = re.sub(r"[^\w.-]", "_", name)[:80]
     if Path(name).suffix.lower() not in (".html", ".htm", ".xml", ".json", ".txt", ".md"):
@@ -69,20 +94,34 @@ def fetch_url(url: str, dest_dir: Path, timeout: float = 20.0) -> tuple[Path, st
     return path, final_url, dt.date.today().isoformat()
 
 
-def _stage_sources(sources: list[str], options: SourceSpec, stage: Path) -> list[tuple[SourceSpec, Path]]:
-    """Copy or fetch each source into ``stage/files`` and load it once to validate it."""
+def check_size(name: str, size: int, settings: Settings) -> None:
+    """Refuse a source over ``ingest.max_source_mb``, saying how long indexing it would take."""
+    limits = settings.ingest
+    if size <= limits.max_source_mb * 1024 * 1024:
+        return
+    # about two bytes of text per approximate token (UTF-8 CJK is three bytes a token, English four a token)
+    minutes = size / 2 / settings.chunking.chunk_size / limits.index_chunks_per_s / 60
+    raise InputError(f"{name} is {size / 1024 / 1024:.0f} MB; the limit is {limits.max_source_mb:g} MB (indexing it "
+                     f"would take about {minutes:.0f} minutes here)",
+                     hint="raise ingest.max_source_mb in the config to accept it, or split the file")
+
+
+def _stage_sources(sources: list[str], options: SourceSpec, stage: Path,
+                   settings: Settings) -> list[tuple[SourceSpec, Path]]:
+    """Copy or fetch each source into ``stage/files`` (within the size limit) and load it once to validate it."""
     files = stage / FILES_DIR
     files.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[SourceSpec, Path]] = []
     for source in sources:
         extra: dict = {}
         if re.match(r"^[a-z]+://", source):
-            path, final_url, retrieved = fetch_url(source, files)
+            path, final_url, retrieved = fetch_url(source, files, settings.ingest)
             extra = {"url": source, "final_url": final_url, "retrieved": retrieved}
         else:
             src = Path(source).expanduser()
             if not src.is_file():
                 raise InputError(f"source file not found: {src}")
+            check_size(str(src), src.stat().st_size, settings)
             path = files / src.name
             if path.exists():
                 path = files / f"{src.stem}-{len(staged) + 1}{src.suffix}"
@@ -148,7 +187,7 @@ def _add_figure(settings: Settings, figure_id: str, *, names: dict[str, str], so
     stage = settings.user_figures_dir / f".{figure_id}.tmp-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:
-        staged = _stage_sources(sources, options, stage)
+        staged = _stage_sources(sources, options, stage, settings)
         languages = list(dict.fromkeys(
             load_source(spec, path)[0].language for spec, path in staged))
         for lang in ("zh", "en"):
@@ -170,16 +209,16 @@ def ingest(settings: Settings, figure_id: str, sources: list[str], options: Sour
         raise InputError(f"unknown figure {figure_id!r}; known figures: {', '.join(sorted(dirs)) or 'none'}",
                          hint="create it with 'agent figure add'")
     with locked(figure_lock(settings, figure_id), f"changing figure {figure_id}"):
-        return _ingest(dirs[figure_id], sources, options)
+        return _ingest(dirs[figure_id], sources, options, settings)
 
 
-def _ingest(root: Path, sources: list[str], options: SourceSpec) -> Figure:
+def _ingest(root: Path, sources: list[str], options: SourceSpec, settings: Settings) -> Figure:
     if not sources:
         raise InputError("give at least one source file or URL")
     stage = root / f".ingest.tmp-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:
-        staged = _stage_sources(sources, options, stage)
+        staged = _stage_sources(sources, options, stage, settings)
         sources_path = root / SOURCES_FILE
         old = sources_path.read_text(encoding="utf-8") if sources_path.is_file() else ""
         if old:
