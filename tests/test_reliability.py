@@ -175,3 +175,21 @@ def test_a_source_over_the_size_limit_is_refused_with_the_time_it_would_take(tin
     out = run("figure", "add", "wang-big", str(big), "--name", "Wang")
     _one_line_error(out, "the limit is 0.01 MB (indexing it would take about")
     assert "ingest.max_source_mb" in out.output
+
+
+def test_html_text_in_divs_and_table_cells_is_kept_once(tmp_path):
+    from agent.ingest.loaders import SourceSpec
+    from agent.ingest.loaders.html import load_html
+
+    page = ("<html><body><nav>Home | About</nav><h1>The Test Poet</h1>"
+            "<div class='bio'>He was born in 701 in Shu.<div>He reached Chang'an in 742.</div>"
+            "<p>He wrote many poems.</p></div>"
+            "<table><tr><td>He died in 762.</td><td><span>He was buried at Green Mountain.</span></td></tr></table>"
+            "</body></html>").encode()
+    path = tmp_path / "page.html"
+    path.write_bytes(page)
+    doc = load_html(SourceSpec(path=str(path), format="html"), path, page)
+    text = " ".join(s.text for s in doc.sections)
+    for sentence in ("born in 701", "Chang'an in 742", "many poems", "died in 762", "Green Mountain"):
+        assert text.count(sentence) == 1, (sentence, text)
+    assert "Home | About" not in text

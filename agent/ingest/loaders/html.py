@@ -18,6 +18,12 @@ from agent.ingest.loaders.text import decode
 from agent.text.script import detect_language
 
 HEADINGS = ["h1", "h2", "h3", "h4"]
+# Elements that hold a block of text: a string belongs to the nearest one around it, so text in a div or a table
+# cell is kept as well as text in a paragraph, and nested blocks are not read twice.
+BLOCKS = frozenset({"p", "blockquote", "li", "pre", "div", "td", "th", "dd", "dt", "section", "article", "main",
+                    "figcaption", "caption", "address", "center", "aside", "body"})
+# Blocks read as paragraphs (a Roman numeral opening one starts a chapter).
+_PARAGRAPHS = frozenset({"p", "div", "td", "th", "dd", "section", "article", "main", "center", "body"})
 _DROP = ["script", "style", "nav", "header", "footer", "noscript", "form", "iframe", "svg"]
 _ROMAN = re.compile(r"^\s*([IVXLC]{1,7})\.\s+")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -47,18 +53,41 @@ def _clean(soup) -> None:
             tag.decompose()
 
 
+def _own_text(el) -> str:
+    """The text of block ``el`` that no block inside it holds."""
+    from bs4 import Comment, NavigableString
+
+    parts = []
+    for node in el.descendants:
+        if not isinstance(node, NavigableString) or isinstance(node, Comment):
+            continue
+        holder = node.parent
+        while holder is not None and holder is not el and holder.name not in BLOCKS and holder.name not in HEADINGS:
+            holder = holder.parent
+        if holder is el:
+            parts.append(str(node))
+    return " ".join(" ".join(parts).split())
+
+
+def _block(el):
+    """(kind, text) of a heading or a block with text of its own, else None."""
+    if el.name in HEADINGS:
+        return "heading", " ".join(el.get_text(" ").split())
+    if el.name in BLOCKS:
+        text = _own_text(el)
+        if text:
+            return ("p" if el.name in _PARAGRAPHS else el.name), text
+    return None
+
+
 def _blocks_after(heading, level: int):
     """Block texts after ``heading`` until the next heading of the same or a higher level."""
     stop = set(HEADINGS[: level + 1])
     for el in heading.find_all_next():
         if el.name in stop:
             return
-        if el.name in ("p", "blockquote", "li", "pre") and not el.find_parent(["p", "blockquote", "li"]):
-            text = " ".join(el.get_text(" ").split())
-            if text:
-                yield el.name, text
-        elif el.name in HEADINGS:
-            yield "heading", " ".join(el.get_text(" ").split())
+        if (block := _block(el)) is not None:
+            yield block
 
 
 def _chaptered(blocks) -> list[Section]:
@@ -91,15 +120,7 @@ def _find_section(soup, wanted: str, path: Path):
 
 def _body_text_blocks(soup) -> list[tuple[str, str]]:
     body = soup.body or soup
-    out = []
-    for el in body.find_all(["p", "blockquote", "li", "pre"] + HEADINGS):
-        if el.name in HEADINGS:
-            out.append(("heading", " ".join(el.get_text(" ").split())))
-        elif not el.find_parent(["p", "blockquote", "li"]):
-            text = " ".join(el.get_text(" ").split())
-            if text:
-                out.append((el.name, text))
-    return out
+    return [block for el in [body, *body.find_all(True)] if (block := _block(el)) is not None]
 
 
 def load_html(spec: SourceSpec, path: Path, raw: bytes):
