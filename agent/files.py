@@ -3,7 +3,9 @@ process wait, and TOML written by ``tomli-w``. One implementation each, for ever
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import tomllib
 from contextlib import contextmanager
@@ -41,6 +43,43 @@ def swap_dir(stage: Path, target: Path) -> None:
             os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+# The hidden folders a multi-step change leaves beside (or inside) what it changes: `.NAME.tmp-PID`, the new
+# folder being made; `.NAME.old-PID`, the folder it replaces, until the new one is in place.
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)(?:-\d+)?$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def recover_swaps(folder: Path) -> None:
+    """Finish what a killed process left in ``folder``: a folder that was moved aside and never replaced (the
+    process died between the two renames of ``swap_dir``) is put back; leftover new and old copies are removed.
+    Folders of a process still running are left alone."""
+    try:
+        entries = [e for e in folder.iterdir() if e.name.startswith(".") and e.is_dir()]
+    except OSError:
+        return
+    for entry in entries:
+        m = _LEFTOVER.match(entry.name)
+        if not m or _alive(int(m.group("pid"))):
+            continue
+        target = folder / m.group("name")
+        with contextlib.suppress(OSError):
+            if m.group("kind") == "old" and not target.exists():
+                os.replace(entry, target)
+            else:
+                shutil.rmtree(entry)
 
 
 @contextmanager

@@ -193,3 +193,56 @@ def test_html_text_in_divs_and_table_cells_is_kept_once(tmp_path):
     for sentence in ("born in 701", "Chang'an in 742", "many poems", "died in 762", "Green Mountain"):
         assert text.count(sentence) == 1, (sentence, text)
     assert "Home | About" not in text
+
+
+# -- kill -9 in the middle of a change
+
+
+_KILLER = """
+import os, signal, sys
+from tests.fakes import HashEmbedder
+import agent.core, agent.index.embeddings
+agent.core.make_embedder = agent.index.embeddings.make_embedder = lambda *a, **k: HashEmbedder()
+kill_at, calls = int(sys.argv[1]), [0]
+original = os.replace
+def replace(a, b):
+    calls[0] += 1
+    if calls[0] == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(a, b)
+os.replace = replace
+from agent.cli.commands import main
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("kill_at", [1, 2, 3, 4])
+@pytest.mark.parametrize("command", ["add --force", "ingest", "index build --force"])
+def test_kill_9_at_each_rename_leaves_the_figure_answering(tiny_model_home, tmp_path, command, kill_at):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    home = tiny_model_home("x")
+    config = (home / "config.toml").read_text(encoding="utf-8")
+    (home / "config.toml").write_text(config.replace("corpora_dirs = ['", f"corpora_dirs = ['{home / 'figures'}', '"),
+                                      encoding="utf-8")
+    first, second = tmp_path / "one.txt", tmp_path / "two.txt"
+    first.write_text("王測，字測之，宋州人。天聖八年，進士及第。", encoding="utf-8")
+    second.write_text("王測，字測之，宋州人。天聖八年，進士及第。明道二年，知湖州。", encoding="utf-8")
+    assert run("figure", "add", "wang-k", str(first), "--name", "Wang").exit_code == 0
+    args = {"add --force": ["figure", "add", "wang-k", str(second), "--name", "Wang", "--force"],
+            "ingest": ["ingest", "wang-k", str(second)],
+            "index build --force": ["index", "build", "wang-k", "--force"]}[command]
+    repo = Path(__file__).resolve().parents[1]
+    killed = subprocess.run([sys.executable, "-c", _KILLER, str(kill_at), *args], cwd=repo,
+                            env={**os.environ, "AGENT_HOME": str(home)}, capture_output=True, timeout=120)
+    assert killed.returncode in (-9, 0), killed.stderr.decode()[-500:]  # killed at that rename, or done before it
+    listed = run("figures").output
+    assert listed.count("wang-k") == 1 and ".wang-k" not in listed, listed
+    out = run("timeline", "wang-k")
+    assert out.exit_code == 0 and "1030" in out.output, out.output
+    leftovers = [p for base in (home / "figures", home / "figures" / "wang-k", tmp_path / "idx") if base.is_dir()
+                 for p in base.iterdir() if p.name.startswith(".") and p.is_dir()]
+    assert not leftovers, leftovers

@@ -20,7 +20,7 @@ import numpy as np
 from agent import __version__
 from agent.config import Settings
 from agent.errors import IndexError_
-from agent.files import locked, swap_dir
+from agent.files import locked, recover_swaps, swap_dir
 from agent.index.chronology import CHRONOLOGY_VERSION, Chronology, build_chronology
 from agent.index.chunking import CHUNKER, Chunk, chunk_documents
 from agent.index.embeddings import Embedder, embedder_id
@@ -138,6 +138,8 @@ def index_state(figure: Figure, settings: Settings) -> str:
     """'missing', 'damaged' (a manifest that cannot be read), 'settings-mismatch' (other embedder or chunking),
     'stale' (sources or format changed) or 'ok'."""
     path = index_path(settings, figure.id)
+    recover_swaps(path.parent)  # an index swap, and a change of the figure's sources, that a kill cut short
+    recover_swaps(figure.root)
     manifest = read_manifest(path)
     if manifest is None:
         return "damaged" if (path / MANIFEST).exists() else "missing"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from agent.config import IngestSettings, Settings
 from agent.errors import CorpusError, InputError
-from agent.files import locked, swap_dir, toml_text, write_text_atomic
+from agent.files import locked, recover_swaps, swap_dir, toml_text, write_text_atomic
 from agent.generate.prompts import DEFAULT_VOICE
 from agent.ingest.corpus import SOURCES_FILE, figure_documents
 from agent.ingest.figures import FIGURE_FILE, ID_RE, Figure, LifeYear, figure_dirs, load_figure
@@ -215,6 +215,7 @@ def ingest(settings: Settings, figure_id: str, sources: list[str], options: Sour
 def _ingest(root: Path, sources: list[str], options: SourceSpec, settings: Settings) -> Figure:
     if not sources:
         raise InputError("give at least one source file or URL")
+    recover_swaps(root)
     stage = root / f".ingest.tmp-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 from agent.config import Settings
 from agent.errors import CorpusError, FigureNotFound
-from agent.files import read_toml
+from agent.files import read_toml, recover_swaps
 
 FIGURE_FILE = "figure.toml"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -136,7 +136,10 @@ def figure_dirs(settings: Settings) -> dict[str, Path]:
     for base in settings.corpora_dirs:
         if not base.is_dir():
             continue
+        recover_swaps(base)
         for sub in sorted(base.iterdir()):
+            if sub.name.startswith("."):  # a change in progress, or left by a killed one
+                continue
             if (sub / FIGURE_FILE).is_file() and sub.name not in found:
                 found[sub.name] = sub
     return found
