@@ -246,3 +246,26 @@ def test_kill_9_at_each_rename_leaves_the_figure_answering(tiny_model_home, tmp_
     leftovers = [p for base in (home / "figures", home / "figures" / "wang-k", tmp_path / "idx") if base.is_dir()
                  for p in base.iterdir() if p.name.startswith(".") and p.is_dir()]
     assert not leftovers, leftovers
+
+
+@pytest.mark.parametrize("text", ["王測，字測之，宋州人。\n天聖八年，進士及第。", "He was born in 701 in Shu and read the classics."])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path, text, codec):
+    from agent.ingest.loaders import SourceSpec, load_source
+
+    path = tmp_path / "bio.txt"
+    path.write_bytes(text.encode(codec))
+    (doc,) = load_source(SourceSpec(path=str(path), format="text"), path)
+    assert " ".join(s.text for s in doc.sections).split() == text.split()
+
+
+def test_random_bytes_are_still_refused_as_binary(tmp_path):
+    import random
+
+    from agent.errors import CorpusError
+    from agent.ingest.loaders import SourceSpec, load_source
+
+    path = tmp_path / "noise.txt"
+    path.write_bytes(bytes(random.Random(0).randrange(256) for _ in range(4000)) + b"\x00\x01\x02\x03" * 8)
+    with pytest.raises(CorpusError, match="binary|cannot decode"):
+        load_source(SourceSpec(path=str(path), format="text"), path)

@@ -86,7 +86,9 @@ def load_source(spec: SourceSpec, path: Path) -> list[Document]:
     raw = path.read_bytes()
     if not raw.strip():
         raise CorpusError(f"{path}: file is empty", hint="remove it or give a file with text")
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    from agent.ingest.loaders.text import utf16_without_bom
+
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_bom(raw) is None:
         raise CorpusError(f"{path}: looks like a binary file, not text", hint=f"give one of: {', '.join(FORMATS)}")
     fmt = spec.format or guess_format(path)
     if fmt == "text":

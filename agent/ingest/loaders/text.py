@@ -22,6 +22,34 @@ _NUMBERED_HEADING = re.compile(r"^\d+[.、]\s*")
 _SIGNATURE = re.compile(r"^(?:A\.|ABRAHAM)\s+LINCOLN\.?$")
 
 
+# The share of a UTF-16 reading that must be ordinary text (letters, digits, CJK, punctuation, spaces) to be taken.
+UTF16_TEXT_SHARE = 0.97
+
+
+def utf16_without_bom(raw: bytes) -> str | None:
+    """The text of a UTF-16 file saved without a byte-order mark (little- or big-endian), when it has the NUL
+    bytes that UTF-16 gives every ASCII character (a line break, a digit) and one of the two readings is almost all
+    ordinary text; else None. (Without NULs, ASCII read as UTF-16 looks like CJK: such a file is not guessed.)"""
+    if len(raw) < 4 or len(raw) % 2 or b"\x00" not in raw:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if sum(1 for c in text if _ordinary(c)) >= UTF16_TEXT_SHARE * len(text) and any(c.isalnum() for c in text):
+            return text
+    return None
+
+
+def _ordinary(c: str) -> bool:
+    """A character of ordinary text in the languages here: Latin (with accents), CJK and its punctuation, spaces
+    (random bytes read as UTF-16 land anywhere in the 65,536 code points and fail this)."""
+    o = ord(c)
+    return (o < 0x250 and (c.isprintable() or c.isspace())) or 0x2000 <= o < 0x2070 or 0x3000 <= o < 0x3040 or \
+        0x3400 <= o < 0xA000 or 0xFF00 <= o < 0xFFF0
+
+
 def decode(raw: bytes, path: Path, declared: str | None = None) -> str:
     """Decode bytes: a byte-order mark or valid UTF-8 first, then the charset the file declares (an HTML
     ``<meta charset>``) when Python knows it, else the encoding of ``DETECTED_ENCODINGS`` that ``charset-normalizer``
@@ -35,6 +63,8 @@ def decode(raw: bytes, path: Path, declared: str | None = None) -> str:
         except UnicodeDecodeError as exc:
             raise CorpusError(f"{path}: starts with a {bom} byte-order mark but is not valid {bom} "
                               f"({exc.reason} at byte {exc.start + skip})", hint="save the file as UTF-8") from None
+    if b"\x00" in raw[:4096] and (text := utf16_without_bom(raw)) is not None:  # NULs are valid UTF-8 too
+        return text
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
