@@ -269,3 +269,13 @@ def test_random_bytes_are_still_refused_as_binary(tmp_path):
     path.write_bytes(bytes(random.Random(0).randrange(256) for _ in range(4000)) + b"\x00\x01\x02\x03" * 8)
     with pytest.raises(CorpusError, match="binary|cannot decode"):
         load_source(SourceSpec(path=str(path), format="text"), path)
+
+
+def test_an_index_built_with_another_embedder_names_the_command_that_helps(settings):
+    from agent.index.store import rebuild_command
+
+    other = settings.model_copy(update={"embedding": settings.embedding.model_copy(update={"model": "my-embedder"})})
+    assert rebuild_command("li-bai", other) == "agent index build li-bai --embedder my-embedder"
+    default = settings.model_copy(update={"embedding": settings.embedding.model_copy(
+        update={"model": "multilingual-e5-small"})})
+    assert rebuild_command("li-bai", default) == "agent index build li-bai"

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from agent import __version__
-from agent.config import Settings
+from agent.config import EmbeddingSettings, Settings
 from agent.errors import IndexError_
 from agent.files import locked, recover_swaps, swap_dir
 from agent.index.chronology import CHRONOLOGY_VERSION, Chronology, build_chronology
@@ -121,8 +121,12 @@ def index_path(settings: Settings, figure_id: str) -> Path:
 REBUILT_STATES = ("missing", "stale", "damaged")
 
 
-def rebuild_command(figure_id: str) -> str:
-    return f"agent index build {figure_id}"
+def rebuild_command(figure_id: str, settings: Settings | None = None) -> str:
+    """The command that rebuilds the index with these settings: an embedder other than the default is named, or
+    the command would rebuild (or keep) the index for the configured one."""
+    embedder = settings.embedding.model if settings is not None else None
+    default = EmbeddingSettings().model
+    return f"agent index build {figure_id}" + (f" --embedder {embedder}" if embedder and embedder != default else "")
 
 
 def read_manifest(path: Path) -> dict | None:
@@ -275,7 +279,7 @@ def load_index(figure: Figure, settings: Settings) -> FigureIndex:
 
     path = index_path(settings, figure.id)
     state = index_state(figure, settings)
-    cmd = rebuild_command(figure.id)
+    cmd = rebuild_command(figure.id, settings)
     if state == "missing":
         raise IndexError_(f"no index for {figure.id} at {path}", hint=f"run: {cmd}")
     if state == "damaged":
