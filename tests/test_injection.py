@@ -92,3 +92,15 @@ def test_instructions_are_recognised_whatever_their_words(sentence):
 @pytest.mark.parametrize("sentence", HISTORY)
 def test_history_letters_and_quoted_speech_are_not_instructions(sentence):
     assert instruction_rule(sentence) is None, (sentence, instruction_rule(sentence))
+
+
+def test_no_sentence_of_the_teams_own_biographies_is_cut():
+    from pathlib import Path
+
+    from agent.text.sentences import split_sentences
+
+    corpora = Path(__file__).resolve().parents[1] / "corpora"
+    cut = [s for path in sorted(corpora.glob("*/sources/*.md"))
+           for line in path.read_text(encoding="utf-8").splitlines() for s in split_sentences(line)
+           if is_instruction(s)]
+    assert not cut, cut
