@@ -97,3 +97,62 @@ def test_the_up_arrow_recalls_a_question_of_an_earlier_chat(tiny_model_home):
     # a new chat: the up arrow brings the question back, Enter asks it
     again, status = chat_in_terminal([(b"", b"> "), (b"\x1b[A", "入长安".encode()), (b"\n", b"\n> "), (b"\x04", b"")])
     assert status == 0 and again.count("742年到达长安") == 1 and "你何时入长安？" in again
+
+
+# -- dialogues in agent eval
+
+
+def _dialogue_file(tmp_path):
+    import json
+
+    rows = [
+        {"id": "d1-t1", "figure": "test-poet", "dialogue": "d1", "turn": 1, "question": "你何时入长安？", "lang": "zh",
+         "kind": "answerable", "answers": ["742"], "years": [742]},
+        {"id": "d1-t2", "figure": "test-poet", "dialogue": "d1", "turn": 2, "question": "到了那里以后，皇帝让你做什么？",
+         "lang": "zh", "kind": "answerable", "answers": ["翰林"]},
+        {"id": "q1", "figure": "test-poet", "question": "你何时入长安？", "lang": "zh", "kind": "answerable",
+         "answers": ["742"]},
+    ]
+    path = tmp_path / "dialogues.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_eval_asks_a_dialogues_turns_in_one_conversation_and_reports_follow_ups(settings, embedder, tmp_path):
+    from agent.eval.runner import run_eval
+
+    agent, llm = _agent(settings, embedder, [FIRST, FOLLOW, FIRST])
+    result = run_eval([_dialogue_file(tmp_path)], lambda figure: agent, mode="guarded", out_dir=tmp_path / "out")
+    assert "先前的對話" in llm.calls[1][-1].content and "先前的對話" not in llm.calls[2][-1].content
+    metrics = result["metrics"]
+    assert metrics["turn:follow-up"]["accuracy"] == 1.0 and metrics["turn:first"]["accuracy"] == 1.0
+
+
+def test_a_resumed_eval_asks_a_follow_up_after_the_turns_already_answered(settings, embedder, tmp_path):
+    import json
+
+    from agent.eval.runner import run_eval
+
+    path = _dialogue_file(tmp_path)
+    first_only = tmp_path / "first.jsonl"
+    first_only.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    agent, _ = _agent(settings, embedder, [FIRST])
+    run_eval([first_only], lambda figure: agent, mode="guarded", out_dir=tmp_path / "out")  # then the run stops
+    resumed, llm = _agent(settings, embedder, [FOLLOW, FIRST])
+    run_eval([path], lambda figure: resumed, mode="guarded", out_dir=tmp_path / "out")
+    assert "742年到达长安" in llm.calls[0][-1].content.split("先前的對話")[1]  # turn 1, loaded from the answers
+    rows = [json.loads(line) for line in (tmp_path / "out" / "answers.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["d1-t1", "d1-t2", "q1"] and rows[1]["turn"] == 2
+
+
+@pytest.mark.parametrize("bad", [{"dialogue": "d1"}, {"turn": 2}, {"dialogue": "d1", "turn": 0}])
+def test_a_turn_without_its_dialogue_or_number_is_a_clear_error(tmp_path, bad):
+    import json
+
+    from agent.eval.scoring import read_eval_questions
+
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"id": "x", "figure": "f", "question": "q", "lang": "zh", "kind": "answerable", **bad})
+                    + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="q.jsonl:1: a dialogue turn needs"):
+        read_eval_questions(path)

@@ -74,14 +74,18 @@ def _decode_rate(rows: list[dict]) -> float | None:
 
 def summarize(rows: list[dict]) -> dict[str, dict]:
     """Metrics per figure (sorted), per half (``"split:dev"``, ``"split:test"``) where questions carry one, per
-    language (``"lang:en"``) where there are several, and over all rows (``"all"``); a metric with nothing to
-    measure is None."""
+    language (``"lang:en"``) where there are several, for dialogues' opening turns and follow-ups
+    (``"turn:first"``, ``"turn:follow-up"``), and over all rows (``"all"``); a metric with nothing to measure is
+    None."""
     figures = sorted({r["figure"] for r in rows})
     out = {fig: _metrics([r for r in rows if r["figure"] == fig]) for fig in figures}
     for key in ("split", "lang"):
         values = sorted({r[key] for r in rows if r.get(key)})
         if key == "split" or len(values) > 1:
             out |= {f"{key}:{v}": _metrics([r for r in rows if r.get(key) == v]) for v in values}
+    if any(r.get("dialogue") for r in rows):  # dialogues: opening turns, and follow-ups asked after them
+        out["turn:first"] = _metrics([r for r in rows if r.get("dialogue") and r.get("turn") == 1])
+        out["turn:follow-up"] = _metrics([r for r in rows if r.get("dialogue") and r.get("turn", 0) > 1])
     out["all"] = _metrics(rows)
     return out
 

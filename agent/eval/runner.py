@@ -9,6 +9,7 @@ checks); ``guarded`` is ``Agent.ask(guard=True)``, the full pipeline.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -86,13 +87,18 @@ def run_eval(
     todo = [q for q in questions if q.id not in done]
     failed, answered = [], 0  # failed: (id, error)
     out_dir.mkdir(parents=True, exist_ok=True)
+    conversations = _conversations(answers_path, questions, get_agent, mode)
     fh = answers_path.open("a", encoding="utf-8")
     try:
         for q in tqdm(todo, desc=f"eval {mode}", unit="q", disable=not progress):
             agent = get_agent(q.figure)
             try:
-                answer = (agent.ask_model_only(q.question) if mode == "model-only"
-                          else agent.ask(q.question, guard=mode == "guarded"))
+                if mode == "model-only":
+                    answer = agent.ask_model_only(q.question)
+                elif q.dialogue:  # a turn: asked in its dialogue's conversation, after the turns before it
+                    answer = conversations[q.dialogue].ask(q.question)
+                else:
+                    answer = agent.ask(q.question, guard=mode == "guarded")
             except AgentError as exc:
                 failed.append((q.id, str(exc)))
                 if on_failure:
@@ -112,9 +118,32 @@ def run_eval(
                           commit=commit)
 
 
+def _conversations(answers_path: Path, questions: list[EvalQuestion], get_agent, mode: str) -> dict:
+    """One conversation per dialogue, holding the turns a resumed run has already answered (in turn order)."""
+    dialogues = {q.dialogue: q for q in questions if q.dialogue}
+    if not dialogues or mode == "model-only":
+        return {}
+    from agent.answer import Answer
+
+    done = {}
+    if answers_path.is_file():
+        for line in answers_path.read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                row = json.loads(line)
+                if row.get("dialogue"):
+                    done[row["id"]] = (row["turn"], Answer.from_dict(row["answer"]))
+    out = {}
+    for name, q in dialogues.items():
+        turns = sorted((done[x.id] for x in questions if x.dialogue == name and x.id in done), key=lambda t: t[0])
+        out[name] = get_agent(q.figure).conversation(guard=mode == "guarded")
+        out[name].turns = [answer for _, answer in turns]
+    return out
+
+
 def score_row(q: EvalQuestion, answer: Answer, retrieved, boundary: KnowledgeBoundary | None) -> dict:
     """One line of a run's answers.jsonl, without the answer: the question's keys and its scores."""
     return {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **({"split": q.split} if q.split else {}),
+            **({"dialogue": q.dialogue, "turn": q.turn} if q.dialogue else {}),
             **score(q, answer, retrieved, boundary)}
 
 

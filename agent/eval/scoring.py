@@ -34,6 +34,8 @@ class EvalQuestion:
     passages: list[str] = field(default_factory=list)
     source: str = ""  # "path:line", for messages
     split: str = ""  # "dev" or "test" where the set has halves; rules are never tuned on the test half
+    dialogue: str = ""  # the dialogue this question is a turn of; asked after the turns before it, in one conversation
+    turn: int = 0  # 1, 2, 3… within its dialogue
 
 
 def read_eval_questions(path: Path) -> list[EvalQuestion]:
@@ -76,10 +78,13 @@ def _question(line: str) -> EvalQuestion:
     years = rec.get("years", [])
     if not isinstance(years, list) or not all(_is_year(y) for y in years):
         raise ValueError("years must be a list of integers or [start, end] ranges")
+    dialogue, turn = rec.get("dialogue", ""), rec.get("turn", 0)
+    if not isinstance(dialogue, str) or type(turn) is not int or bool(dialogue) != (turn >= 1):
+        raise ValueError("a dialogue turn needs both 'dialogue' (an id) and 'turn' (1, 2, …)")
     return EvalQuestion(
         rec["id"].strip(), rec["figure"].strip(), rec["question"].strip(), rec["lang"], rec["kind"],
         list(rec.get("answers", [])), [(y, y) if isinstance(y, int) else (y[0], y[1]) for y in years],
-        list(rec.get("passages", [])), split=split,
+        list(rec.get("passages", [])), split=split, dialogue=dialogue.strip(), turn=turn,
     )
 
 
