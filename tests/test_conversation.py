@@ -76,12 +76,15 @@ def test_the_repl_commands(settings, embedder, tmp_path, capsys):
     agent, llm = _agent(settings, embedder, [FIRST, FOLLOW])
     lines = iter(["你何时入长安？", "/sources", "/as-of 745", "/guard off", "/guard on", "/timeline",
                   f"/save {tmp_path / 'talk.md'}", "/clear", "皇帝命你供奉什么？", "/as-of x", "/nope",
-                  "/quit"])
+                  "/figure nobody", "/figure test-poet", "/quit"])
     run_repl(agent, read=lambda prompt: next(lines))
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out, err = captured.out, captured.err
     assert "742" in out and "測試小傳 §2" in out and "(as of 745" in out and "guard is off" in out
     assert "(saved 1 turns" in out and "(the conversation is forgotten)" in out
     assert "usage: /as-of YEAR" in out and "unknown command /nope" in out
+    assert "error: unknown figure 'nobody'" in err  # a failed command prints one line and the chat goes on
+    assert "(now talking with Test Poet" in out
     saved = (tmp_path / "talk.md").read_text(encoding="utf-8")
     assert saved.startswith("# A conversation with") and "**Q:** 你何时入长安？" in saved and "測試小傳" in saved
     assert "先前的對話" not in llm.calls[1][-1].content  # /clear forgot the first turn

@@ -21,6 +21,7 @@ HELP = """Type a question and press Enter; the figure remembers the conversation
   /as-of YEAR     talk to the figure as of YEAR of its life; /as-of off: up to its death
   /guard on|off   the truthfulness guard (on: every date and number checked against the sources)
   /save FILE      the conversation as Markdown, with its citations and sources
+  /figure ID      talk to another figure (the model stays loaded)
   /clear          forget the conversation
   /help           this help
   /quit           leave (Ctrl-D works too; Ctrl-C stops an answer)"""
@@ -81,16 +82,20 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
             continue
         try:
             if line.startswith("/"):
-                if _command(agent, conversation, line) == "quit":
+                done = _command(agent, conversation, line)
+                if done == "quit":
                     return
+                if isinstance(done, Agent):  # /figure: another figure, the same model and embedder
+                    agent, conversation = done, done.conversation(as_of=conversation.as_of, guard=conversation.guard)
+                    click.echo(f"(now talking with {agent.figure.display_name}, {agent.figure.life})")
                 continue
             _show_answer(conversation, line)
         except AgentError as exc:
             click.echo(f"\nerror: {exc}", err=True)
 
 
-def _command(agent: Agent, conversation, line: str) -> str | None:
-    """Carry out one slash command; 'quit' to leave."""
+def _command(agent: Agent, conversation, line: str) -> str | Agent | None:
+    """Carry out one slash command; 'quit' to leave, or the agent of the figure to talk to next."""
     command, _, arg = line.partition(" ")
     command, arg = command.lower(), arg.strip()
     last = conversation.turns[-1] if conversation.turns else None
@@ -120,6 +125,13 @@ def _command(agent: Agent, conversation, line: str) -> str | None:
             click.echo(f"(the truthfulness guard is {arg.lower()})")
         else:
             click.echo("usage: /guard on or /guard off")
+    elif command == "/figure":
+        if not arg:
+            click.echo("usage: /figure ID (agent figures lists them)")
+        else:
+            from agent.core import load_agent
+
+            return load_agent(arg, agent.settings, embedder=agent.embedder, llm=agent.llm)
     elif command == "/save":
         if not arg:
             click.echo("usage: /save FILE")
