@@ -111,11 +111,11 @@ def test_closing_the_stream_early_stops_the_answer_and_frees_the_model(settings,
 
 
 def test_the_repl_prints_sentences_as_they_pass_and_ctrl_c_returns_to_the_prompt(settings, embedder, capsys):
-    from agent.cli.repl import _show_answer
+    from agent.cli.repl import show_answer
 
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder,
                   llm=ScriptedChatModel([FIRST + SECOND + WRONG, SECOND + FIRST]))
-    answer = _show_answer(agent, "你何时入长安？")
+    answer = show_answer(agent, "你何时入长安？")
     out = capsys.readouterr().out
     assert out.index("742") < out.index("(checked against the sources, the answer is:)")
     assert "750" not in out and out.rstrip().endswith(answer.citations[-1].quote + "”")
@@ -125,7 +125,7 @@ def test_the_repl_prints_sentences_as_they_pass_and_ctrl_c_returns_to_the_prompt
         raise KeyboardInterrupt
 
     agent.stream = interrupted
-    assert _show_answer(agent, "你何时入长安？") is None
+    assert show_answer(agent, "你何时入长安？") is None
     assert capsys.readouterr().out.endswith("我于天宝元年到达长安。\n(stopped)\n")
 
 

@@ -78,18 +78,14 @@ def figures(settings) -> None:
 @guard_options
 def ask(figure: str, question: str, as_json: bool, settings) -> None:
     """Ask FIGURE one QUESTION."""
-    from agent.cli.repl import format_citations
+    from agent.cli.repl import show_answer
     from agent.core import load_agent
 
     agent = load_agent(figure, settings, progress=True)
-    answer = agent.ask(question)
     if as_json:
-        click.echo(answer.to_json(indent=2))
+        click.echo(agent.ask(question).to_json(indent=2))
         return
-    click.echo(answer.text)
-    if answer.citations:
-        click.echo("\nSources:")
-        click.echo(format_citations(answer))
+    show_answer(agent, question, heading="\nSources:")  # each sentence as soon as it has passed the guard
 
 
 @main.command(short_help="Check a text someone else wrote against FIGURE's sources.")

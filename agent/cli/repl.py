@@ -89,7 +89,7 @@ def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
                     agent, conversation = done, done.conversation(as_of=conversation.as_of, guard=conversation.guard)
                     click.echo(f"(now talking with {agent.figure.display_name}, {agent.figure.life})")
                 continue
-            _show_answer(conversation, line)
+            show_answer(conversation, line)
         except AgentError as exc:
             click.echo(f"\nerror: {exc}", err=True)
 
@@ -153,10 +153,11 @@ def format_conversation(agent: Agent, turns: list[Answer]) -> str:
     return "\n".join(lines)
 
 
-def _show_answer(agent, question: str) -> Answer | None:
+def show_answer(agent, question: str, *, heading: str = "") -> Answer | None:
     """Print the answer sentence by sentence as each passes the guard; Ctrl-C stops it and returns to the prompt.
     A sentence that fails is never printed: if the guard's answer then differs from what was shown, the checked
-    answer is printed in full under a note. ``agent``: an Agent or a Conversation."""
+    answer is printed in full under a note, then the citations (under ``heading``). ``agent``: an Agent or a
+    Conversation."""
     answer = None
     joiner = "" if detect_language(question) == "zh" else " "
     shown = 0
@@ -176,9 +177,10 @@ def _show_answer(agent, question: str) -> Answer | None:
         return None
     click.echo("")
     if answer is not None and answer.citations:
+        if heading:
+            click.echo(heading)
         click.echo(format_citations(answer))
     return answer
-
 
 
 
@@ -215,4 +217,4 @@ def format_chronology(chronology) -> str:
     return "\n".join(lines) if lines else "(no dated sentence in the sources)"
 
 
-__all__ = ["HELP", "HISTORY_FILE", "line_history", "format_chronology", "format_conversation", "format_citations", "format_passages", "format_text_check", "run_repl"]
+__all__ = ["HELP", "HISTORY_FILE", "line_history", "show_answer", "format_chronology", "format_conversation", "format_citations", "format_passages", "format_text_check", "run_repl"]
