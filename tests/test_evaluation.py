@@ -347,3 +347,13 @@ def test_summary_reports_each_half_and_each_language():
     assert list(s) == ["a", "b", "split:dev", "split:test", "lang:en", "lang:zh", "all"]
     assert s["split:dev"]["accuracy"] == 1.0 and s["split:test"]["accuracy"] == 0.5 and s["lang:en"]["n"] == 1
     assert "lang:zh" not in summarize(rows[:2])  # one language: no rows per language
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("I died in 1500 (弘治十三年).[1]", "en"), ("I am from 泉州永春.[1]", "en"), ("I was born in 1037.", "en"),
+    ("我生於天聖九年。[1]", "zh"), ("我是李白，字太白 (Li Bai)。", "zh"),
+])
+def test_an_english_answer_quoting_a_chinese_name_is_english(text, lang):
+    from agent.eval.scoring import answer_language
+
+    assert answer_language(text) == lang

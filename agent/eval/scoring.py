@@ -12,7 +12,7 @@ from agent.answer import Answer, Passage
 from agent.cli.batch import read_question_text
 from agent.dates import DateMention, extract_dates
 from agent.errors import InputError
-from agent.text.script import detect_language
+from agent.text.script import CJK_RE, detect_language
 from agent.text.terms import content_terms, fold
 from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.citations import lexical_share, passage_tokens, split_answer
@@ -93,6 +93,19 @@ def _is_year(y: object) -> bool:
 
 
 # -- scoring
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def answer_language(text: str) -> str:
+    """The language an answer is written in: English when its English words are at least as many as its Chinese
+    ones (a CJK character counting half a word), so an English sentence that quotes a Chinese place or era
+    ("I died in 1500 (弘治十三年).") is English; else as ``detect_language`` says."""
+    text = _CITATION_RE.sub("", text)
+    if len(_LATIN_WORD.findall(text)) >= len(CJK_RE.findall(text)) / 2 and _LATIN_WORD.search(text):
+        return "en"
+    return detect_language(text)
+
 
 _CITATION_RE = re.compile(r"\[\d+\]")
 
@@ -176,7 +189,7 @@ def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | Non
         "citation_valid": all(c.passage_id in by_id for c in answer.citations) if answer.citations else None,
         "citation_precision": sum(_precise(s, p) for s, p in pairs) / len(pairs) if pairs else None,
         "abstained": answer.abstained, "abstain_reason": answer.abstain_reason,
-        "language_match": answer.abstained or detect_language(answer.text) == question.lang,
+        "language_match": answer.abstained or answer_language(answer.text) == question.lang,
         "latency_s": answer.timings.total, "first_token_s": answer.timings.first_token,
         "tokens": answer.timings.tokens, "generation_s": answer.timings.generation,
         "guard_changed": any(c.action != "kept" for c in answer.date_checks),
