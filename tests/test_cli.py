@@ -161,12 +161,12 @@ def test_index_build_and_status(home):
 
 def test_index_build_warm_saves_the_prompt_prefix_that_the_next_process_restores(home):
     out = run("index", "build", "test-poet", "--warm")
-    assert out.exit_code == 0 and "test-poet: prompt prefix saved in" in out.output
-    assert len(list((home / "cache" / "prefix").glob("*.kv"))) == 1
+    assert out.exit_code == 0 and "test-poet (zh): prompt prefix saved in" in out.output
+    assert len(list((home / "cache" / "prefix").glob("*.kv"))) == 2  # one per language the figure speaks
     assert "prompt prefix already saved" in run("index", "build", "test-poet", "--warm").output
     out = run("ask", "test-poet", "你何时入长安？", "--json")
     assert out.exit_code == 0 and "742" in json.loads(out.stdout)["text"]
-    assert len(list((home / "cache" / "prefix").glob("*.kv"))) == 1  # the same prefix, not a new one
+    assert len(list((home / "cache" / "prefix").glob("*.kv"))) == 2  # the same prefix, not a new one
 
 
 def test_python_m_agent_entry_point():

@@ -135,11 +135,16 @@ def _warm(figures, settings, embedder) -> None:
     embedder = embedder or make_embedder(settings.embedding, settings.models_dir)
     llm = make_chat_model(settings)
     for fig in figures:
-        start = time.perf_counter()
-        done = Agent(fig, settings, embedder=embedder, llm=llm).warm()
-        said = {"none": "no fixed passages (its sources are retrieved per question); nothing to keep",
-                "restored": "prompt prefix already saved", "warm": "prompt prefix already saved"}
-        click.echo(f"{fig.id}: {said.get(done, f'prompt prefix saved in {time.perf_counter() - start:.1f} s')}")
+        agent = Agent(fig, settings, embedder=embedder, llm=llm)
+        for lang in fig.languages or (fig.default_language,):  # a question in each language has its own prefix
+            start = time.perf_counter()
+            done = agent.warm(lang)
+            said = {"none": "no fixed passages (its sources are retrieved per question); nothing to keep",
+                    "restored": "prompt prefix already saved", "warm": "prompt prefix already saved"}
+            took = f"prompt prefix saved in {time.perf_counter() - start:.1f} s"
+            click.echo(f"{fig.id} ({lang}): {said.get(done, took)}")
+            if done == "none":
+                break
 
 
 @index.command("status")
