@@ -182,3 +182,17 @@ def test_the_repl_streams_the_checked_answer_through_a_terminal(tiny_model_home)
     text, status = chat_in_terminal([(b"", b"> "), ("你何时入长安？\n".encode(), b"\n> "), (b"\x04", b"")])
     assert re.search(r"我于天宝元年即742年到达长安，得见皇帝。\[\d\]\r\n  \[\d\] 測試小傳", text)
     assert "checked against the sources" not in text and status == 0
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(settings, embedder, monkeypatch, capsys):
+    import click
+
+    from agent.cli.repl import show_answer
+
+    agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=ScriptedChatModel([FIRST] * 2))
+    monkeypatch.setattr(click.utils, "should_strip_ansi", lambda stream=None, color=None: color is False)
+    show_answer(agent, "你何时入长安？")  # a terminal: the citation marker in colour
+    assert "\x1b[36m[" in capsys.readouterr().out
+    monkeypatch.setenv("NO_COLOR", "1")
+    show_answer(agent, "你何时入长安？")
+    assert "\x1b[" not in capsys.readouterr().out

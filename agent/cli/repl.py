@@ -4,6 +4,7 @@ passes the guard."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from agent.core import Agent
 from agent.errors import AgentError
 from agent.files import write_text_atomic
 from agent.text.script import detect_language
+from agent.verify.citations import MARKER_RE
 
 HELP = """Type a question and press Enter; the figure remembers the conversation. Commands:
   /sources        the passages behind the last answer, with their locators
@@ -153,23 +155,35 @@ def format_conversation(agent: Agent, turns: list[Answer]) -> str:
     return "\n".join(lines)
 
 
+def _color() -> bool | None:
+    """Colour on a terminal (click decides), never when NO_COLOR is set (no-color.org)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _styled(text: str, unverified: bool = False) -> str:
+    """Citation markers in cyan; a sentence that was not checked (the guard off, an abstention) dimmed."""
+    text = MARKER_RE.sub(lambda m: click.style(m.group(0), fg="cyan"), text)
+    return click.style(text, dim=True) if unverified else text
+
+
 def show_answer(agent, question: str, *, heading: str = "") -> Answer | None:
     """Print the answer sentence by sentence as each passes the guard; Ctrl-C stops it and returns to the prompt.
     A sentence that fails is never printed: if the guard's answer then differs from what was shown, the checked
     answer is printed in full under a note, then the citations (under ``heading``). ``agent``: an Agent or a
-    Conversation."""
+    Conversation. Colour on a terminal unless NO_COLOR is set."""
     answer = None
     joiner = "" if detect_language(question) == "zh" else " "
     shown = 0
+    color = _color()
     try:
         for event in agent.stream(question):
             if isinstance(event, Sentence):
-                click.echo((joiner if shown else "") + event.text, nl=False)
+                click.echo((joiner if shown else "") + _styled(event.text, not event.verified), nl=False, color=color)
                 shown += 1
             elif isinstance(event, Revised):
                 if shown:
-                    click.echo("\n(checked against the sources, the answer is:)")
-                click.echo(event.text, nl=False)
+                    click.echo(click.style("\n(checked against the sources, the answer is:)", fg="yellow"), color=color)
+                click.echo(_styled(event.text), nl=False, color=color)
             elif isinstance(event, Done):
                 answer = event.answer
     except KeyboardInterrupt:
