@@ -2,7 +2,7 @@
 
 >>> from agent import load_agent
 >>> li_bai = load_agent("li-bai")
->>> answer = li_bai.ask("你何时入长安？")
+>>> answer = li_bai.ask("你几时到的长安？")
 """
 
 __version__ = "0.1.0"

@@ -347,7 +347,7 @@ class Agent(FigurePrompt):
 
 def _check_question(question: str) -> str:
     if not isinstance(question, str) or not question.strip():
-        raise InputError("the question is empty", hint="ask something, e.g. 你何时入长安？")
+        raise InputError("the question is empty", hint="ask something, e.g. 你几时到的长安？")
     question = question.strip()
     try:
         question.encode("utf-8")

@@ -24,10 +24,10 @@ def _agent(settings, embedder, replies):
 def test_a_follow_up_is_asked_with_the_earlier_turn_after_the_passages(settings, embedder):
     agent, llm = _agent(settings, embedder, [FIRST, FOLLOW])
     conv = agent.conversation()
-    conv.ask("你何时入长安？")
+    conv.ask("你是哪年入长安的？")
     second = conv.ask("到了那里以后，皇帝让你做什么？")
     user = llm.calls[1][-1].content
-    assert user.index("史料") < user.index("先前的對話") < user.index("你何时入长安？") < user.index("問題：到了那里")
+    assert user.index("史料") < user.index("先前的對話") < user.index("你是哪年入长安的？") < user.index("問題：到了那里")
     assert "742年到达长安" in user and "[" not in user.split("先前的對話")[1]  # the answer, without markers
     assert "供奉翰林" in second.text and not second.abstained and len(conv.turns) == 2
     assert "先前的對話" not in llm.calls[0][-1].content  # the first question has no history
@@ -38,7 +38,7 @@ def test_a_follow_up_finds_the_passage_its_earlier_question_was_about(settings, 
     alone = agent._retrieve("那时候你多大？")
     conv_agent, _ = _agent(settings, embedder, [FIRST])
     conv = conv_agent.conversation()
-    conv.ask("你何时入长安？")
+    conv.ask("你是哪年入长安的？")
     followed = conv_agent._retrieve("那时候你多大？", conv.turns)
 
     def relevance(passages):
@@ -51,7 +51,7 @@ def test_a_date_said_before_is_checked_again_against_the_passages(settings, embe
     # the model repeats a wrong year from its "memory" of the conversation: the guard does not accept it
     agent, llm = _agent(settings, embedder, [FIRST, "我750年離開長安。[2]", "我750年離開長安。[2]"])
     conv = agent.conversation()
-    conv.ask("你何时入长安？")
+    conv.ask("你是哪年入长安的？")
     second = conv.ask("你哪一年离开长安？")
     assert "750" not in second.text
 
@@ -59,7 +59,7 @@ def test_a_date_said_before_is_checked_again_against_the_passages(settings, embe
 def test_a_conversation_saves_loads_and_clears(settings, embedder, tmp_path):
     agent, _ = _agent(settings, embedder, [FIRST])
     conv = agent.conversation(as_of=750)
-    conv.ask("你何时入长安？")
+    conv.ask("你是哪年入长安的？")
     conv.save(tmp_path / "c.json")
     back = type(conv).load(tmp_path / "c.json", agent)
     assert back.as_of == 750 and [t.text for t in back.turns] == [t.text for t in conv.turns]
@@ -74,7 +74,7 @@ def test_the_repl_commands(settings, embedder, tmp_path, capsys):
     from agent.cli.repl import run_repl
 
     agent, llm = _agent(settings, embedder, [FIRST, FOLLOW])
-    lines = iter(["你何时入长安？", "/sources", "/as-of 745", "/guard off", "/guard on", "/timeline",
+    lines = iter(["你是哪年入长安的？", "/sources", "/as-of 745", "/guard off", "/guard on", "/timeline",
                   f"/save {tmp_path / 'talk.md'}", "/clear", "皇帝命你供奉什么？", "/as-of x", "/nope",
                   "/figure nobody", "/figure test-poet", "/quit"])
     run_repl(agent, read=lambda prompt: next(lines))
@@ -86,7 +86,7 @@ def test_the_repl_commands(settings, embedder, tmp_path, capsys):
     assert "error: unknown figure 'nobody'" in err  # a failed command prints one line and the chat goes on
     assert "(now talking with Test Poet" in out
     saved = (tmp_path / "talk.md").read_text(encoding="utf-8")
-    assert saved.startswith("# A conversation with") and "**Q:** 你何时入长安？" in saved and "測試小傳" in saved
+    assert saved.startswith("# A conversation with") and "**Q:** 你是哪年入长安的？" in saved and "測試小傳" in saved
     assert "先前的對話" not in llm.calls[1][-1].content  # /clear forgot the first turn
 
 
@@ -95,11 +95,11 @@ def test_the_up_arrow_recalls_a_question_of_an_earlier_chat(tiny_model_home):
     from .test_streaming import chat_in_terminal
 
     home = tiny_model_home(CHECKED)
-    first, status = chat_in_terminal([(b"", b"> "), ("你何时入长安？\n".encode(), b"\n> "), (b"\x04", b"")])
-    assert status == 0 and "你何时入长安？" in (home / "chat_history").read_text(encoding="utf-8")
+    first, status = chat_in_terminal([(b"", b"> "), ("你是哪年入长安的？\n".encode(), b"\n> "), (b"\x04", b"")])
+    assert status == 0 and "你是哪年入长安的？" in (home / "chat_history").read_text(encoding="utf-8")
     # a new chat: the up arrow brings the question back, Enter asks it
-    again, status = chat_in_terminal([(b"", b"> "), (b"\x1b[A", "入长安".encode()), (b"\n", b"\n> "), (b"\x04", b"")])
-    assert status == 0 and again.count("742年到达长安") == 1 and "你何时入长安？" in again
+    again, status = chat_in_terminal([(b"", b"> "), (b"\x1b[A", "入长安的".encode()), (b"\n", b"\n> "), (b"\x04", b"")])
+    assert status == 0 and again.count("742年到达长安") == 1 and "你是哪年入长安的？" in again
 
 
 # -- dialogues in agent eval
@@ -109,11 +109,11 @@ def _dialogue_file(tmp_path):
     import json
 
     rows = [
-        {"id": "d1-t1", "figure": "test-poet", "dialogue": "d1", "turn": 1, "question": "你何时入长安？", "lang": "zh",
+        {"id": "d1-t1", "figure": "test-poet", "dialogue": "d1", "turn": 1, "question": "你是哪年入长安的？", "lang": "zh",
          "kind": "answerable", "answers": ["742"], "years": [742]},
         {"id": "d1-t2", "figure": "test-poet", "dialogue": "d1", "turn": 2, "question": "到了那里以后，皇帝让你做什么？",
          "lang": "zh", "kind": "answerable", "answers": ["翰林"]},
-        {"id": "q1", "figure": "test-poet", "question": "你何时入长安？", "lang": "zh", "kind": "answerable",
+        {"id": "q1", "figure": "test-poet", "question": "你是哪年入长安的？", "lang": "zh", "kind": "answerable",
          "answers": ["742"]},
     ]
     path = tmp_path / "dialogues.jsonl"

@@ -35,7 +35,7 @@ class CountingModel(ScriptedChatModel):
         return super().generate(messages, max_tokens=max_tokens, on_token=count)
 
 
-def _events(settings, embedder, replies, question="你何时入长安？", **kw):
+def _events(settings, embedder, replies, question="你是哪年入长安的？", **kw):
     llm = CountingModel(replies)
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
     seen = []
@@ -92,7 +92,7 @@ def test_with_the_guard_off_complete_sentences_are_released_unchecked(settings, 
 
 def test_stream_yields_the_events_and_raises_the_errors_of_ask(settings, embedder):
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=ScriptedChatModel([FIRST]))
-    events = list(agent.stream("你何时入长安？"))
+    events = list(agent.stream("你是哪年入长安的？"))
     assert isinstance(events[-1], Done) and "742" in events[-1].answer.text
     with pytest.raises(InputError):
         list(agent.stream("   "))
@@ -102,12 +102,12 @@ def test_stream_yields_the_events_and_raises_the_errors_of_ask(settings, embedde
 def test_closing_the_stream_early_stops_the_answer_and_frees_the_model(settings, embedder):
     llm = ScriptedChatModel([FIRST + SECOND + SECOND + SECOND, FIRST])
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=llm)
-    events = agent.stream("你何时入长安？")
+    events = agent.stream("你是哪年入长安的？")
     first = next(events)
     assert isinstance(first, Sentence)
     events.close()  # the consumer is gone: the worker stops at its next token and is waited for
     assert len(llm.calls) == 1
-    assert "742" in agent.ask("你何时入长安？").text  # the model is free for the next question
+    assert "742" in agent.ask("你是哪年入长安的？").text  # the model is free for the next question
 
 
 def test_the_repl_prints_sentences_as_they_pass_and_ctrl_c_returns_to_the_prompt(settings, embedder, capsys):
@@ -115,7 +115,7 @@ def test_the_repl_prints_sentences_as_they_pass_and_ctrl_c_returns_to_the_prompt
 
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder,
                   llm=ScriptedChatModel([FIRST + SECOND + WRONG, SECOND + FIRST]))
-    answer = show_answer(agent, "你何时入长安？")
+    answer = show_answer(agent, "你是哪年入长安的？")
     out = capsys.readouterr().out
     assert out.index("742") < out.index("(checked against the sources, the answer is:)")
     assert "750" not in out and out.rstrip().endswith(answer.citations[-1].quote + "”")
@@ -125,7 +125,7 @@ def test_the_repl_prints_sentences_as_they_pass_and_ctrl_c_returns_to_the_prompt
         raise KeyboardInterrupt
 
     agent.stream = interrupted
-    assert show_answer(agent, "你何时入长安？") is None
+    assert show_answer(agent, "你是哪年入长安的？") is None
     assert capsys.readouterr().out.endswith("我于天宝元年到达长安。\n(stopped)\n")
 
 
@@ -179,7 +179,7 @@ def chat_in_terminal(steps: list[tuple[bytes, bytes]], timeout: float = 60) -> t
 def test_the_repl_streams_the_checked_answer_through_a_terminal(tiny_model_home):
     """`agent chat` in a pseudo-terminal, on the tiny GGUF forced by a grammar to say a checked answer."""
     tiny_model_home(FIRST)
-    text, status = chat_in_terminal([(b"", b"> "), ("你何时入长安？\n".encode(), b"\n> "), (b"\x04", b"")])
+    text, status = chat_in_terminal([(b"", b"> "), ("你是哪年入长安的？\n".encode(), b"\n> "), (b"\x04", b"")])
     assert re.search(r"我于天宝元年即742年到达长安，得见皇帝。\[\d\]\r\n  \[\d\] 測試小傳", text)
     assert "checked against the sources" not in text and status == 0
 
@@ -191,8 +191,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(settings, embedder, m
 
     agent = Agent(get_figure(settings, "test-poet"), settings, embedder=embedder, llm=ScriptedChatModel([FIRST] * 2))
     monkeypatch.setattr(click.utils, "should_strip_ansi", lambda stream=None, color=None: color is False)
-    show_answer(agent, "你何时入长安？")  # a terminal: the citation marker in colour
+    show_answer(agent, "你是哪年入长安的？")  # a terminal: the citation marker in colour
     assert "\x1b[36m[" in capsys.readouterr().out
     monkeypatch.setenv("NO_COLOR", "1")
-    show_answer(agent, "你何时入长安？")
+    show_answer(agent, "你是哪年入长安的？")
     assert "\x1b[" not in capsys.readouterr().out

@@ -1,7 +1,7 @@
 """Hybrid retrieval: dense (FAISS) and keyword (bm25s) results fused by reciprocal rank.
 
 The dense search runs twice where the question says "you" or 你: as asked (a figure's own letters answer
-"How tall were you?" in the first person) and in the third person (a biography answers "When were Meng
+"How heavy was your armour?" in the first person) and in the third person (a biography answers "When were Meng
 Haoran born?"); each passage keeps its better similarity. Keyword search and relevance use the question
 as asked.
 
@@ -47,7 +47,7 @@ _NI_RE = re.compile(r"[你您](?:們|们)?")
 
 
 # Asking for an age in words the sources never use for it: they write "in the fifty-sixth year of his age", "at the
-# age of forty", "aged eighty-two". "How old were you when you died?" found none of these passages (Suetonius's
+# age of forty", "aged eighty-two". "At what age did you pass away?" found none of these passages (Suetonius's
 # chapter 88 was not among the twelve best); asked "at what age", it is the first.
 _AGE_QUESTION = [
     (re.compile(r"(?i)\bhow\s+old\b"), "at what age"),
@@ -73,7 +73,7 @@ def _cased(words: str, first: bool) -> str:
 def in_third_person(question: str, figure: Figure) -> str:
     """The question as a search query: "you" and 你 become the figure's name.
 
-    The sources speak of the figure by name, never as "you"; "When were you born?" finds the passage on
+    The sources speak of the figure by name, never as "you"; "In which year did your life begin?" finds the passage on
     Meng Haoran's birth only once it reads "When were Meng Haoran born?".
     """
     en, zh = figure.name("en"), figure.name("zh")

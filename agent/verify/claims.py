@@ -87,9 +87,9 @@ _LIFE_EVENT_ANSWER = {
 
 
 def asked_life_event(question: str) -> set[str]:
-    """Which of the figure's birth and death a date question asks about ("When were you born?", 你是哪一年去世的？);
+    """Which of the figure's birth and death a date question asks about ("In which year did your life begin?", 你卒於何年？);
     empty for any other question."""
-    if not ASKS_YEAR_RE.search(question):  # "How old were you when you died?" is answered by an age alone
+    if not ASKS_YEAR_RE.search(question):  # "At what age did you pass away?" is answered by an age alone
         return set()
     return {event for event, rx in _LIFE_EVENT_QUESTION.items() if rx.search(question)}
 
@@ -142,20 +142,20 @@ def asked_fact(question: str) -> str | None:
 
 def speaks_of_life_event(sentence: str, events: set[str]) -> bool:
     """True when the sentence speaks of one of ``events`` (birth, death): "清寧三年，出為武定軍節度使" dates an
-    office, and does not answer 你是哪一年去世的？"""
+    office, and does not answer 你卒於何年？"""
     return any(_LIFE_EVENT_ANSWER[e].search(sentence) for e in events)
 
 
 def question_topic(question: str, names: frozenset[str] = frozenset()) -> Tokens:
     """What a question asks about, less question words, numbers and the figure's own ``names``:
-    你跟王维头一回见面是在哪一年？ is about 王维 and 见面."""
+    你和某友初次相识在哪一年？ is about 某友 and 相识."""
     words, chars = content_terms(canonical_events(question), exclude=names)
     return {w for w in words if not is_generic(w)}, {c for c in chars if c not in GENERIC_ZH}
 
 
 def dates_other_matter(sentence: str, spans: list[tuple[int, int]], topic: Tokens) -> bool:
     """True when a dated sentence, its dates (``spans``) aside, speaks only of things the question does not ask
-    about: "年四十，乃游京师" for 你跟王维头一回见面是在哪一年？. A sentence that is only a date ("1858年") answers."""
+    about: "年四十，乃游京师" for 你和某友初次相识在哪一年？. A sentence that is only a date ("1858年") answers."""
     words, cjk = question_topic(_blank_spans(sentence, spans))
     if not (words or cjk) or not (topic[0] or topic[1]):
         return False
@@ -196,7 +196,7 @@ _QUANTITY_RE = re.compile(
 _WH_RE = re.compile(r"(?i)\b(?:what|who|whom|whose|where|when|which|why|how)\b|什麼|什么|甚麼|甚么|誰|谁|哪|何|幾|几|多少|怎")
 
 
-# A later part that hangs on the answer to the first ("你的生日是幾月幾號？那天你都怎麼過？"): one question, not two.
+# A later part that hangs on the answer to the first ("你哪天成婚？那天來了哪些人？"): one question, not two.
 _BACK_REFERENCE_RE = re.compile(r"(?i)\b(?:on\s+)?that\s+(?:day|date|year)\b|那天|那一天|那日|那年|那一年|當天|当天|當日|当日")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from agent.answer import Passage, TextCheck
+from agent.text.script import detect_language
 from agent.verify.citations import MARKER_RE, split_answer
 from agent.verify.injection import strip_instructions
 
@@ -43,7 +44,7 @@ def check_text(agent, text: str, as_of: int | None = None) -> TextCheck:
 
 
 def _as_sentences(sentences: list[str], text: str) -> list[str]:
-    joiner = " " if " " in text and not any("\u4e00" <= c <= "\u9fff" for c in text[:200]) else ""
+    joiner = "" if detect_language(text) == "zh" else " "
     return [s + joiner for s in sentences]
 
 

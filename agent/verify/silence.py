@@ -223,7 +223,7 @@ def matching(items: list[SilenceItem], question: str, names: frozenset[str], sha
             continue
         topic = item.topic
         item_kin = kin_terms(item.text)
-        if asked_kin & item_kin:  # "父母的名字" keeps the father's name for "你的父親叫什麼名字？"
+        if asked_kin & item_kin:  # "父母的名字" keeps the father's name for "令尊何名？"
             extra = item_kin - asked_kin
             topic = ({w for w in topic[0] if w not in extra and not any(c in extra for c in w)}, topic[1] - extra)
         if _share(topic, q) >= share:

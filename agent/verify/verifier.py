@@ -190,11 +190,11 @@ class Verifier:
             elif dated and life_events and not any(
                     speaks_of_life_event(s, life_events) and self._dated_life_event(s, checks, passages, evidence, life_events)
                     for s in dated):
-                # 你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a true date of something else, also when
+                # 你卒於何年？ answered by "清寧三年，出為武定軍節度使": a true date of something else, also when
                 # the answer calls it the death ("我去世於光化中" from "光化中，加茂貞尚書令")
                 checks.extend(claim_check(ClaimFinding(s, "", "other_event")) for s in dated)
             elif dated and asks_when and all(dates_other_matter(s, spans, topic) for s, spans in dated.items()):
-                # 你跟王维头一回见面是在哪一年？ answered by "年四十，乃游京师": a true date of another matter
+                # 你和某友初次相识在哪一年？ answered by "年四十，乃游京师": a true date of another matter
                 checks.extend(claim_check(ClaimFinding(s, "", "other_matter")) for s in dated)
             elif asks_for_day(question) and not any(month_days(s.sentence) for s in supports):
                 checks.extend(claim_check(ClaimFinding(s.sentence, "", "no_day")) for s in supports)
