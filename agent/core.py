@@ -367,9 +367,13 @@ def load_agent(
     llm: ChatModel | None = None,
     progress: bool = False,
 ) -> Agent:
-    """Build the agent for ``figure`` (an id such as ``"li-bai"``). Nothing heavy loads until first use."""
+    """Build the agent for ``figure``: an id such as ``"li-bai"``, or a name or alias that one figure has
+    (``"李白"``). Nothing heavy loads until first use."""
+    from agent.library.catalog import resolve
+
     settings = config if isinstance(config, Settings) else load_settings(config)
-    return Agent(get_figure(settings, figure), settings, embedder=embedder, llm=llm, progress=progress)
+    return Agent(get_figure(settings, resolve(settings, figure)), settings, embedder=embedder, llm=llm,
+                 progress=progress)
 
 
 __all__ = ["Agent", "load_agent"]

@@ -16,6 +16,7 @@ import click
 
 from agent import __version__
 from agent.cli import manage
+from agent.cli.library import library
 from agent.cli.options import guard_options, settings_options
 from agent.errors import AgentError, InputError
 
@@ -59,15 +60,28 @@ def main() -> None:
 
 
 @main.command()
+@click.option("--search", "text", help="Only figures whose id or a name contains TEXT (either Chinese script).")
+@click.option("--dynasty", help="Only figures of this dynasty (宋, Tang, ...).")
+@click.option("--book", help="Only figures from this book (宋史, ...).")
+@click.option("--status/--no-status", default=None,
+              help="Show each index's state (default: yes for up to 200 figures listed).")
 @settings_options
-def figures(settings) -> None:
-    """List the available figures."""
+def figures(text: str | None, dynasty: str | None, book: str | None, status: bool | None, settings) -> None:
+    """List the available figures, or find some."""
     from agent.index.store import index_state
-    from agent.ingest.figures import list_figures
+    from agent.ingest.figures import load_figure
+    from agent.library.catalog import search
 
-    for fig in list_figures(settings):
-        state = index_state(fig, settings)
-        click.echo(f"{fig.id:<18} {fig.display_name:<28} {fig.life:<14} index: {state}")
+    found = search(settings, text, dynasty=dynasty, book=book)
+    status = len(found) <= 200 if status is None else status
+    for entry in found:
+        where = " ".join(p for p in (entry.dynasty, entry.book) if p)
+        line = f"{entry.id:<18} {entry.display_name:<28} {entry.life:<14}" + (f" {where}" if where else "")
+        if status:
+            line += f" index: {index_state(load_figure(Path(entry.root)), settings)}"
+        click.echo(line)
+    if text or dynasty or book:
+        click.echo(f"{len(found)} figure(s)", err=True)
 
 
 @main.command()
@@ -245,5 +259,6 @@ def evalset_build(name: str, out: Path, shared: Path, limit: int | None, seed: i
 main.add_command(manage.figure)
 main.add_command(manage.ingest)
 main.add_command(manage.index)
+main.add_command(library)
 
 __all__ = ["main"]

@@ -30,4 +30,19 @@ def dynasty_window(text: str) -> tuple[int, int] | None:
     return None
 
 
-__all__ = ["DYNASTY_EN", "DYNASTY_YEARS", "dynasty_window"]
+MAJOR_DYNASTIES = ("隋", "唐", "五代", "宋", "元", "明", "清")  # what a text's dates place it in, when nothing says
+
+
+def dynasty_of_text(text: str) -> str:
+    """The dynasty whose years hold the middle one of the reign-era dates a Chinese text states (a biography
+    whose book and dynasty nobody gave); "" when it states fewer than two."""
+    from agent.dates import extract_dates
+
+    years = sorted((m.lo + m.hi) // 2 for m in extract_dates(text) if m.kind == "era" and m.hi - m.lo <= 20)
+    if len(years) < 2:
+        return ""
+    middle = years[len(years) // 2]
+    return next((d for d in MAJOR_DYNASTIES if DYNASTY_YEARS[d][0] <= middle <= DYNASTY_YEARS[d][1]), "")
+
+
+__all__ = ["DYNASTY_EN", "DYNASTY_YEARS", "MAJOR_DYNASTIES", "dynasty_of_text", "dynasty_window"]

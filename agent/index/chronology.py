@@ -311,6 +311,12 @@ def _opening(facts: dict[str, Entry], text: str, doc: Document, chunks: list[Chu
             break
 
 
+def courtesy_aliases(name: str, text: str) -> list[str]:
+    """The courtesy name a Chinese biography gives in its opening (字子瞻), alone and after the surname."""
+    m = _COURTESY_RE.search(text[:40])
+    return [m.group(1), name[0] + m.group(1)] if m and len(name) >= 2 else []
+
+
 def _native_en(facts: dict[str, Entry], text: str, doc: Document, chunks: list[Chunk]) -> None:
     m = _EN_NATIVE_RE.search(text)
     if m and "native_place" not in facts:
@@ -321,4 +327,5 @@ def _native_en(facts: dict[str, Entry], text: str, doc: Document, chunks: list[C
                                       f"the sentence: {m.group(0)}", (pid,))
 
 
-__all__ = ["AGE_RANGE", "CHRONOLOGY_VERSION", "Chronology", "Entry", "build_chronology", "events_in"]
+__all__ = ["AGE_RANGE", "CHRONOLOGY_VERSION", "Chronology", "Entry", "build_chronology", "courtesy_aliases",
+           "events_in"]

@@ -25,6 +25,7 @@ from agent.index.chronology import CHRONOLOGY_VERSION, Chronology, build_chronol
 from agent.index.chunking import CHUNKER, Chunk, chunk_documents
 from agent.index.embeddings import Embedder, embedder_id
 from agent.ingest.corpus import figure_documents, sources_state
+from agent.ingest.documents import Document
 from agent.ingest.figures import FIGURE_FILE, Figure
 from agent.text.terms import fold, is_cjk, keyword_tokens
 
@@ -173,35 +174,45 @@ def mismatch_reason(figure: Figure, settings: Settings) -> str:
     return "its sources or the index format changed since it was built"
 
 
+@dataclass
+class BuiltIndex:
+    """What indexing computes for one figure before anything is written: its chunks, their vectors, its
+    chronology and the manifest. Plain data, so a worker on another machine can compute it and the one process
+    that writes indexes (see ``write_index``) can store it."""
+
+    figure_id: str
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    chronology: Chronology
+    manifest: dict
+
+
 def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progress: bool = False) -> FigureIndex:
     """Chunk, embed and index a figure's sources, then swap the new index into place."""
-    import bm25s
-    import faiss
+    known = previous_vectors(index_path(settings, figure.id), embedder)
+    built = compute_index(figure, figure_documents(figure), sources_state(figure), settings, embedder, known=known,
+                          progress=progress)
+    return write_index(settings, built)
 
+
+def compute_index(figure: Figure, docs: list[Document], sources: dict[str, str], settings: Settings,
+                  embedder: Embedder, *, known: dict[str, np.ndarray] | None = None,
+                  progress: bool = False) -> BuiltIndex:
+    """Chunk and embed ``docs`` (the figure's loaded sources) and read their chronology; ``known`` holds vectors
+    already computed, by chunk text, which are reused. Writes nothing."""
     if embedder.id != embedder_id(settings.embedding):
         raise IndexError_(f"embedder {embedder.id!r} does not match the configured {embedder_id(settings.embedding)!r}")
-    docs = figure_documents(figure)
-    sources = sources_state(figure)
     chunks = chunk_documents(docs, settings.chunking)
     texts = [c.text for c in chunks]
     if not texts:
         raise IndexError_("nothing to index: the sources produced no passages")
-    known = _previous_vectors(index_path(settings, figure.id), embedder)
-    new = [i for i, t in enumerate(dict.fromkeys(texts)) if t not in known]
+    known = dict(known or {})
     unique = list(dict.fromkeys(texts))
+    new = [t for t in unique if t not in known]
     if new:
-        fresh = _embed_with_progress(embedder, [unique[i] for i in new], settings.embedding.batch_size, progress,
-                                     figure.id)
-        known.update(zip((unique[i] for i in new), fresh))
+        fresh = _embed_with_progress(embedder, new, settings.embedding.batch_size, progress, figure.id)
+        known.update(zip(new, fresh))
     vectors = np.ascontiguousarray(np.vstack([known[t] for t in texts]), dtype=np.float32)
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
-    keyword = bm25s.BM25()
-    tokens = [keyword_tokens(t) for t in texts]
-    keyword.index([toks or ["\u0000"] for toks in tokens], show_progress=False)
-    weights = TermWeights.count(texts, tokens)
-    chronology = build_chronology(figure, docs, chunks)
-
     manifest = {
         **expected_build(),
         **expected_settings(settings),
@@ -212,7 +223,23 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
         "package_version": __version__,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    final = index_path(settings, figure.id)
+    return BuiltIndex(figure.id, chunks, vectors, build_chronology(figure, docs, chunks), manifest)
+
+
+def write_index(settings: Settings, built: BuiltIndex) -> FigureIndex:
+    """Build the keyword and dense indexes of ``built`` and swap them into place at once."""
+    import bm25s
+    import faiss
+
+    chunks, vectors = built.chunks, built.vectors
+    texts = [c.text for c in chunks]
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    keyword = bm25s.BM25()
+    tokens = [keyword_tokens(t) for t in texts]
+    keyword.index([toks or ["\u0000"] for toks in tokens], show_progress=False)
+    weights = TermWeights.count(texts, tokens)
+    final = index_path(settings, built.figure_id)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -224,15 +251,15 @@ def build_index(figure: Figure, settings: Settings, embedder: Embedder, *, progr
         faiss.write_index(dense, str(tmp / "dense.faiss"))
         keyword.save(str(tmp / "bm25"))
         (tmp / "weights.json").write_text(weights.to_json(), encoding="utf-8")
-        (tmp / "chronology.json").write_text(chronology.to_json(), encoding="utf-8")
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        (tmp / "chronology.json").write_text(built.chronology.to_json(), encoding="utf-8")
+        (tmp / MANIFEST).write_text(json.dumps(built.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         swap_dir(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return FigureIndex(figure.id, final, manifest, chunks, dense, keyword, weights, chronology)
+    return FigureIndex(built.figure_id, final, built.manifest, chunks, dense, keyword, weights, built.chronology)
 
 
-def _previous_vectors(path: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+def previous_vectors(path: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     """The embeddings the figure's current index holds, by chunk text, when it was built with this embedder: a
     rebuild embeds only the chunks whose text is new. Anything unreadable gives none (a plain rebuild)."""
     import faiss
@@ -329,4 +356,4 @@ def index_lock(settings: Settings, figure_id: str) -> Path:
     return index_path(settings, figure_id).with_name(f".{figure_id}.lock")
 
 
-__all__ = ["FigureIndex", "TermWeights", "build_index", "ensure_index", "index_state", "load_index", "rebuild_command"]
+__all__ = ["BuiltIndex", "FigureIndex", "TermWeights", "build_index", "compute_index", "write_index", "ensure_index", "index_state", "load_index", "rebuild_command"]

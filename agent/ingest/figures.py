@@ -57,6 +57,10 @@ class Figure:
     voice: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
     later_names: tuple[str, ...] = ()  # people, events, things after the figure's time (the knowledge boundary)
+    dynasty: str = ""  # what a library figure records of its source: the dynasty, the book, its date, the chapter
+    book: str = ""
+    book_year: int | None = None
+    chapter: str = ""
 
     @property
     def sources_dir(self) -> Path:
@@ -111,6 +115,9 @@ def load_figure(root: Path) -> Figure:
     later = data.get("later_names", [])
     if not isinstance(later, list) or not all(isinstance(n, str) and n.strip() for n in later):
         raise CorpusError(f"{path}: later_names must be a list of names, e.g. [\"蘇軾\", \"Augustus\"]")
+    book_year = data.get("book_year")
+    if book_year is not None and (not isinstance(book_year, int) or isinstance(book_year, bool)):
+        raise CorpusError(f"{path}: book_year must be a year (integer)")
     languages = tuple(data.get("languages") or names.keys())
     default_language = data.get("default_language", languages[0])
     return Figure(
@@ -127,6 +134,10 @@ def load_figure(root: Path) -> Figure:
         voice=_str_dict(data.get("voice"), f"{path}: [voice]"),
         description=_str_dict(data.get("description"), f"{path}: [description]"),
         later_names=tuple(n.strip() for n in later),
+        dynasty=str(data.get("dynasty", "")),
+        book=str(data.get("book", "")),
+        book_year=book_year,
+        chapter=str(data.get("chapter", "")),
     )
 
 
@@ -152,7 +163,8 @@ def list_figures(settings: Settings) -> list[Figure]:
 def get_figure(settings: Settings, figure_id: str) -> Figure:
     dirs = figure_dirs(settings)
     if figure_id not in dirs:
-        known = ", ".join(sorted(dirs)) or "none"
+        ids = sorted(dirs)
+        known = ", ".join(ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "") if ids else "none"
         raise FigureNotFound(f"unknown figure {figure_id!r}; known figures: {known}", hint="run 'agent figures'")
     return load_figure(dirs[figure_id])
 

@@ -24,7 +24,6 @@ from agent.eval.sets.common import EVAL_SETS, EvalSet
 from agent.eval.sets.common import MARKER as MARKER
 from agent.eval.sets.liezhuan import ANSWER_WINDOW_YEARS as ANSWER_WINDOW_YEARS
 from agent.eval.sets.liezhuan import BIOS_DIR as BIOS_DIR
-from agent.eval.sets.liezhuan import BOOKS as BOOKS
 from agent.eval.sets.liezhuan import BUILTIN_CBDB_IDS as BUILTIN_CBDB_IDS
 from agent.eval.sets.liezhuan import CBDB_FILE as CBDB_FILE
 from agent.eval.sets.liezhuan import CONFLICT_YEARS as CONFLICT_YEARS

@@ -29,6 +29,8 @@ from agent.eval.sets.common import (
     write_outputs,
 )
 from agent.files import toml_text
+from agent.index.chronology import courtesy_aliases
+from agent.library.books import book_facts, book_name
 from agent.text.sentences import sentence_spans
 from agent.text.terms import fold
 
@@ -41,10 +43,6 @@ BUILTIN_CBDB_IDS = frozenset({"32540", "3767", "93956", "10018"})  # 李白, 蘇
 
 # -- 列傳 (dynastic biographies) with CBDB dates
 
-BOOKS = {  # source book -> (compilers, year completed)
-    "新唐書": ("歐陽修、宋祁 等", "1060"), "舊唐書": ("劉昫 等", "945"), "宋史": ("脫脫 等", "1345"),
-    "新五代史": ("歐陽修", "1053"), "舊五代史": ("薛居正 等", "974"), "元史": ("宋濂 等", "1370"),
-}
 ANSWER_WINDOW_YEARS = 1  # CBDB and the text may differ by a year (a lunar year's last months fall in the next)
 CONFLICT_YEARS = 10  # a death-sentence date this close to CBDB's year but not matching: they disagree
 _DEATH = re.compile(r"[卒薨死終歿殁殂]|伏誅|遇害|被殺|見殺|遇弒|棄市|自經|自縊|誅之")
@@ -255,11 +253,6 @@ def liezhuan_gold(text: str, row: dict, extract: Callable, era_candidates: Calla
     return gold
 
 
-def _courtesy_name(name: str, text: str) -> list[str]:
-    m = re.search(r"字([\u4e00-\u9fff]{1,3})[，,。；]", text[:40])
-    return [m.group(1), name[0] + m.group(1)] if m and len(name) >= 2 else []
-
-
 def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 200, seed: int = 0,
                    min_chars: int = 300, max_chars: int = 3000) -> EvalSet:
     """列傳: ``n_figures`` lesser figures (biographies of ``min_chars``-``max_chars`` characters, drawn with ``seed``),
@@ -286,11 +279,11 @@ def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 200, seed: int =
         gold = liezhuan_gold(text, row, extract_dates)
         figure_id = f"cbdb-{row['id']}"
         entry = index.get(row["id"], {})
-        book = entry.get("book", "")
-        book = {"新唐书": "新唐書", "旧唐书": "舊唐書"}.get(book, book)
+        book = book_name(entry.get("book", ""))
         tally["book_unknown"] += not book
         cite_as = f"{book or '正史'}·{row['name']}傳"
-        author, written = BOOKS.get(book, ("", ""))
+        _, author, year = book_facts(book)
+        written = str(year or "")
         spec = {"path": str(path), "format": "text", "title": cite_as, "cite_as": cite_as, "author": author,
                 "date_written": written, "kind": "primary", "licence": "public domain",
                 "origin": "China-dynastic-histories open data (CBDB project)", "language": "zh"}
@@ -299,7 +292,7 @@ def build_liezhuan(shared: Path, out: Path, *, n_figures: int = 200, seed: int =
         tally["died_set"] += gold["died"]["status"] == "answerable"
         dynasty = row["dynasty"]
         era = f"{dynasty} {DYNASTY_EN[dynasty]} dynasty" if dynasty in DYNASTY_EN else (dynasty or "正史所載人物")
-        aliases = _courtesy_name(row["name"], text)
+        aliases = courtesy_aliases(row["name"], text)
         if entry.get("name") and entry["name"] != row["name"]:
             aliases.append(entry["name"])
         write_figure(corpora, figure_id, "liezhuan", {
