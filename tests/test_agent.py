@@ -18,7 +18,7 @@ def _agent(settings, embedder, llm):
 def test_answer_with_citations(settings, embedder):
     llm = ScriptedChatModel(["我於天寶元年即742年到達長安，得見皇帝。[1]"])
     tokens = []
-    ans = _agent(settings, embedder, llm).ask("你何时入长安？", on_token=tokens.append)
+    ans = _agent(settings, embedder, llm).ask("你是哪一年来到长安的？", on_token=tokens.append)
     assert not ans.abstained and ans.abstain_reason is None
     assert ans.language == "zh"
     assert "742" in ans.text and ans.citations
@@ -41,16 +41,16 @@ def test_prompt_is_in_character_and_in_question_language(settings, embedder):
 
 def test_simplified_question_gets_simplified_answer(settings, embedder):
     llm = ScriptedChatModel(["我於天寶元年到達長安。[1]"])
-    ans = _agent(settings, embedder, llm).ask("你何时入长安？")
+    ans = _agent(settings, embedder, llm).ask("你是哪一年来到长安的？")
     assert "天宝" in ans.text and "长安" in ans.text
 
 
 def test_irrelevant_question_abstains_without_calling_the_model(settings, embedder):
     llm = ScriptedChatModel([])
     agent = _agent(settings, embedder, llm)
-    ans = agent.ask("你的手机号码是多少？", guard=False)
+    ans = agent.ask("你的手机是什么牌子的？", guard=False)
     assert ans.abstained and ans.abstain_reason == "not_in_sources"
-    guarded = agent.ask("你的手机号码是多少？")  # the guard knows phones came long after 762
+    guarded = agent.ask("你的手机是什么牌子的？")  # the guard knows phones came long after 762
     assert guarded.abstained and guarded.abstain_reason == "after_my_time" and "手机" in guarded.text
     assert "測詩人" in ans.text or "测诗人" in ans.text
     assert llm.calls == [] and ans.citations == []
@@ -81,7 +81,7 @@ def test_a_work_about_the_figure_dated_after_its_death_is_after_its_time(setting
     refused = agent.ask("你讀過《測史》替你寫的傳嗎？覺得怎樣？")
     assert refused.abstained and refused.abstain_reason == "after_my_time" and llm.calls == []
     # what the later work says is what the figure answers from
-    assert agent.ask("照《測史》的說法，你是哪裡人？").abstain_reason != "after_my_time"
+    assert agent.ask("照《測史》的說法，你的籍貫在哪裡？").abstain_reason != "after_my_time"
 
 
 def test_model_saying_it_cannot_answer_is_an_abstention(settings, embedder):

@@ -75,7 +75,7 @@ def test_mode_charts_need_a_run(tmp_path):
 
 
 def _row(qid: str, figure: str, kind: str, text: str, *, abstained: bool = False) -> dict:
-    q = EvalQuestion(qid, figure, "你何时入长安？", "zh", kind, answers=["天寶"], years=[(742, 742)])
+    q = EvalQuestion(qid, figure, "你是哪一年来到长安的？", "zh", kind, answers=["天寶"], years=[(742, 742)])
     answer = Answer(figure=figure, question=q.question, text=text, language="zh", abstained=abstained)
     row = {"id": q.id, "figure": q.figure, "kind": q.kind, "lang": q.lang, **score(q, answer, [])}
     return {**row, "answer": answer.to_dict()}
@@ -135,7 +135,7 @@ def test_percentiles_and_markdown(bench):
                                  **{k: lat for k in ("hybrid", "search_only", "dense", "bm25")}}]},
         "answer": {**run, "figure": "li-bai", "max_tokens": 200, "temperature": 0.0, "load_s": 4.0,
                    "median_ratio": 1.05, "median_first_token_ratio": None,
-                   "rows": [{"question": "你何时入长安？", "first": "ours", "abstained": False, "ours_retrieval_s": 0.05,
+                   "rows": [{"question": "你是哪一年来到长安的？", "first": "ours", "abstained": False, "ours_retrieval_s": 0.05,
                              "ours_first_token_s": 1.2, "ours_total_s": 5.0, "bare_first_token_s": None,
                              "bare_total_s": None, "ratio": None}]},
     }
@@ -143,7 +143,7 @@ def test_percentiles_and_markdown(bench):
     assert "Machine: Test CPU, 2 cores, 8.0 GB RAM, Python 3.11." in md
     assert "| 1,090 | 12.0 | 15,000 | 900.0 | 850.0 | 16.7 | 512 | 60.0 |" in md
     assert "| 10,000 | 2.0 | 2.9 | 2.0 | 2.9 | 2.0 | 2.9 | 2.0 | 2.9 | 3.0 |" in md
-    assert "| 你何时入长安？ | ours | no | 0.050 | 1.20 | 5.00 | — | — | — |" in md
+    assert "| 你是哪一年来到长安的？ | ours | no | 0.050 | 1.20 | 5.00 | — | — | — |" in md
     assert "total **1.05** with the guard" in md
     for table in (line for line in md.splitlines() if line.startswith("|")):
         assert table.endswith("|")
@@ -155,7 +155,7 @@ def test_tiny_retrieval_benchmark(bench, settings, embedder):
 
     build_index(get_figure(settings, "test-poet"), settings, embedder)
     figure, chunks, vectors = bench.load_base(settings, ["test-poet"])
-    questions = ["你何时入长安？", "你葬在哪里？", "When did you reach Chang'an?", "Where were you exiled?"]
+    questions = ["你是哪一年来到长安的？", "你葬在哪里？", "When did you reach Chang'an?", "Where were you exiled?"]
     sizes = [len(chunks) * 3, 200]
     out = bench.bench_retrieval(figure, chunks, vectors, embedder, settings.retrieval, questions, sizes,
                                 repeats=2, log=lambda _m: None)
@@ -203,7 +203,7 @@ def test_tiny_answer_benchmark_alternates_and_compares(bench, tiny_model_home):
     from agent import load_agent
 
     tiny_model_home("我於天寶元年即742年到達長安，得見皇帝。[1]")
-    out = bench.bench_answer(load_agent("test-poet"), ["你何時入長安？", "When did you reach Chang'an?", "你的手機號碼是多少？"],
+    out = bench.bench_answer(load_agent("test-poet"), ["你是哪一年來到長安的？", "When did you reach Chang'an?", "你的手機是甚麼牌子的？"],
                              log=lambda _m: None)
     rows = out["rows"]
     assert [r["first"] for r in rows[:2]] == ["ours", "bare"]
@@ -213,4 +213,4 @@ def test_tiny_answer_benchmark_alternates_and_compares(bench, tiny_model_home):
             assert r["ratio"] == pytest.approx(r["ours_total_s"] / r["bare_total_s"], rel=1e-2, abs=1e-3)
     assert rows[0]["bare_total_s"] and rows[0]["bare_tokens"] > 0
     assert out["median_ratio"] is not None and out["model"]["file"] == "tiny.gguf"
-    assert "| 你何時入長安？ | ours |" in bench.results_markdown({"answer": {**out, "run": {}}})
+    assert "| 你是哪一年來到長安的？ | ours |" in bench.results_markdown({"answer": {**out, "run": {}}})

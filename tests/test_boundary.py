@@ -34,15 +34,15 @@ def repo_settings():
 
 
 @pytest.mark.parametrize("figure, question, evidence", [
-    ("li-bai", "你如何评价苏轼的词？", "蘇軾"),
-    ("li-bai", "What do you think of Bai Juyi's poetry?", "Bai Juyi"),
-    ("li-bai", "杜甫在770年去世，你听说后有什么感想？", "770年"),
+    ("li-bai", "你喜欢苏轼写的诗吗？", "蘇軾"),
+    ("li-bai", "Have you read the poems of Bai Juyi?", "Bai Juyi"),
+    ("li-bai", "高适765年去世，你听到消息时难过吗？", "765年"),
     ("julius-caesar", "What do you make of the battle of Actium?", "Actium"),
     ("julius-caesar", "你對1453年的事有什麼看法？", "1453年"),
     ("abraham-lincoln", "What did you think of the telephone?", "telephone"),
     ("abraham-lincoln", "What happened after your death?", "after your death"),
     ("poplicola", "What do you think of Julius Caesar?", "Julius Caesar"),
-    ("qian-yi", "你怎么看李时珍的《本草纲目》？", "李時珍"),
+    ("qian-yi", "李时珍的医术比你高明吗？", "李時珍"),
 ])
 def test_later_things_are_after_my_time(repo_settings, figure, question, evidence):
     finding = KnowledgeBoundary(get_figure(repo_settings, figure)).check_question(question)
@@ -51,10 +51,10 @@ def test_later_things_are_after_my_time(repo_settings, figure, question, evidenc
 
 
 @pytest.mark.parametrize("figure, question", [
-    ("julius-caesar", "你是在哪一年渡過盧比孔河的？"),  # the Rubicon (49 BC) is within Caesar's life
-    ("su-shi", "「東坡居士」這個號是怎麼來的？"),  # 東坡 is on the world list, but not after 蘇軾's own time
+    ("julius-caesar", "你渡過盧比孔河那年多大年紀？"),  # the Rubicon (49 BC) is within Caesar's life
+    ("su-shi", "你為什麼自號「東坡居士」？"),  # 東坡 is on the world list, but not after 蘇軾's own time
     ("abraham-lincoln", "When did you first ride on a railroad?"),
-    ("li-bai", "你何时入长安？"),
+    ("li-bai", "你是哪一年来到长安的？"),
 ])
 def test_things_within_the_life_are_not(repo_settings, figure, question):
     assert KnowledgeBoundary(get_figure(repo_settings, figure)).check_question(question) is None
@@ -72,7 +72,7 @@ def _with_works(figure, as_of=None):
 
 
 @pytest.mark.parametrize("figure, question, evidence, year", [
-    ("agricola", "Did you enjoy reading the life of you that Tacitus wrote?", "Tacitus", 98),
+    ("agricola", "Have you read the biography Tacitus wrote of you?", "Tacitus", 98),
     ("li-bai", "你读过《新唐书》里你的传吗？觉得写得怎样？", "新唐書", 1060),
     ("julius-caesar", "What do you think of the life of you that Suetonius wrote?", "Suetonius", 121),
 ])
@@ -82,7 +82,7 @@ def test_a_work_about_the_figure_written_after_its_death_is_after_my_time(repo_s
 
 
 @pytest.mark.parametrize("figure, question", [
-    ("agricola", "塔西佗說你去世時是在你的第幾年？"),  # what the source says is what the figure answers from
+    ("agricola", "據塔西佗所寫，你死的時候多大年紀？"),  # what the source says is what the figure answers from
     ("agricola", "What did Tacitus write about your father?"),
     ("agricola", "You gave your daughter to Tacitus. What did you think of him?"),  # a person, not his book
     ("meng-haoran", "照《新唐書》的說法，你為什麼離開京師？"),

@@ -149,7 +149,7 @@ def test_a_birth_year_no_passage_gives_is_reckoned_from_the_death_and_the_age(tm
 def test_the_chronology_answers_only_the_figures_own_facts(tmp_path, embedder):
     agent, _ = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載，我不敢妄言。"] * 4)
     assert agent.ask("你老家在哪里？").text.startswith("我是越州山阴人")  # simplified, as the question
-    assert agent.ask("你的字是什麼？").text.startswith("我字子試")
+    assert agent.ask("你的字叫什麼？").text.startswith("我字子試")
     father = agent.ask("你父親是哪一年去世的？")
     assert father.abstained and not any(p.kind == "chronology" for p in father.passages)
 

@@ -29,15 +29,15 @@ def _claims(checks):
 # -- what a question asks and what an answer adds
 
 
-@pytest.mark.parametrize("question", ["In what year were you born?", "When did you reach Chang'an?",
-                                      "How many poems did you write?", "How old were you then?", "你是哪一年出生的？",
-                                      "你過世時幾歲？", "你留下的文集有几卷？", "你何時入長安？", "他有多少兵？"])
+@pytest.mark.parametrize("question", ["What year were you born in?", "When did you reach Chang'an?",
+                                      "How many poems did you write?", "How old were you then?", "你出生在哪一年？",
+                                      "你過世時幾歲？", "你留下的文集有几卷？", "你何時到長安？", "他有多少兵？"])
 def test_questions_that_ask_for_a_date_or_number(question):
     assert asks_for_date(question)
 
 
-@pytest.mark.parametrize("question", ["Who was your father?", "What did you say when you crossed the river?",
-                                      "你父親叫什麼名字？", "你幾乎被殺是怎麼回事？", "Where were you born?"])
+@pytest.mark.parametrize("question", ["Who was your mother?", "What did you say when you crossed the river?",
+                                      "你母親叫什麼名字？", "你幾乎被殺是怎麼回事？", "Where were you born?"])
 def test_questions_that_do_not(question):
     assert not asks_for_date(question)
 
@@ -53,9 +53,9 @@ def test_states_quantity_is_loose(text, expected):
 @pytest.mark.parametrize("question, several", [
     ("What did you say when you crossed the Rubicon, and in what year was it?", True),
     ("你有幾個兒子？他們叫甚麼名字？", True),
-    ("你的生日是幾月幾號？那天你都怎麼過？", False),  # the second part hangs on the first one's answer
+    ("你的生日在哪一天？那天你做了些什麼？", False),  # the second part hangs on the first one's answer
     ("On what day were you born, and what did you do on that day each year?", False),
-    ("When were you born?", False),
+    ("When did you die?", False),
 ])
 def test_questions_in_several_parts(question, several):
     from agent.verify.claims import asks_several
@@ -65,7 +65,7 @@ def test_questions_in_several_parts(question, several):
 
 def test_yes_no_questions():
     assert yes_no("Did you enjoy it?") and yes_no("你去過長安嗎？") and yes_no("你是不是蜀人？")
-    assert not yes_no("Who was your father?") and not yes_no("你父親是誰？")
+    assert not yes_no("Who was your mother?") and not yes_no("你父親是誰？")
 
 
 def test_kin_terms_widen_parents_and_children():
@@ -75,7 +75,7 @@ def test_kin_terms_widen_parents_and_children():
 
 def test_new_content_leaves_out_the_question_names_numbers_and_the_sources():
     names = frozenset({"测诗", "诗人"})
-    words, chars = new_content("根據史料，我的父親叫任城尉。", "你的父親叫什麼名字？", names, [])
+    words, chars = new_content("根據史料，我的父親叫任城尉。", "你父親的名字是什麼？", names, [])
     assert {"任城", "城尉"} <= words and "史料" not in words and "父" not in chars and "史" not in chars
     sentence = "I was consul in 742 with Marcus."
     words, _ = new_content(sentence, "Who was consul with you?", frozenset(), [(sentence.index("742"), sentence.index("742") + 3)])
@@ -97,14 +97,14 @@ def test_a_relative_must_be_named_beside_the_kinship_word():
     support = ContentSupport(frozenset())
     passages = [_passage("a", "他的姐姐叫瓦勒莉婭。她在城中很受敬重。後來他娶了一個不知名的女子為妻。這事史書只提一句。")]
     assert support.check("你的姐姐叫什麼名字？", "我的姐姐叫瓦勒莉婭。", [], passages) is None
-    assert support.check("你的妻子叫什麼名字？", "我的妻子叫瓦勒莉婭。", [], passages) is not None
+    assert support.check("你妻子的名字是什麼？", "我的妻子叫瓦勒莉婭。", [], passages) is not None
 
 
 def test_a_sentence_that_no_passage_can_judge_is_left_alone():
     support = ContentSupport(frozenset())
     english = [_passage("a", "He was born in Shu and read the classics.", "en")]
-    assert support.best_share(new_content("我最喜歡吃蔬菜。", "你最喜歡吃什麼？", frozenset(), []), english) is None
-    assert support.check("你最喜歡吃什麼？", "我最喜歡吃蔬菜。", [], english) is None
+    assert support.best_share(new_content("我平日愛吃蔬菜。", "你平日愛吃什麼菜？", frozenset(), []), english) is None
+    assert support.check("你平日愛吃什麼菜？", "我平日愛吃蔬菜。", [], english) is None
 
 
 def test_a_sentence_in_another_script_than_the_passages_is_judged_by_the_reference_passages():
@@ -112,10 +112,10 @@ def test_a_sentence_in_another_script_than_the_passages_is_judged_by_the_referen
     bio = [_passage("bio-zh:1", "他的先人瓦勒里烏斯曾促成羅馬人與薩賓人和解；史料沒有記下他父親的名字。"),
            _passage("bio-en:1", "His father is not named.", "en")]
     support = ContentSupport(frozenset(), reference=bio)
-    finding = support.check("你的父親叫什麼名字？", "我的父親叫馬庫斯·米努基烏斯。", [], english)
+    finding = support.check("你父親的名字是什麼？", "我的父親叫馬庫斯·米努基烏斯。", [], english)
     assert finding and finding.reason == "unsupported" and "马库" in finding.terms
     assert support.check("你的先人是誰？", "我的先人瓦勒里烏斯促成了羅馬人與薩賓人的和解。", [], english) is None
-    assert ContentSupport(frozenset()).check("你的父親叫什麼名字？", "我的父親叫馬庫斯·米努基烏斯。", [], english) is None
+    assert ContentSupport(frozenset()).check("你父親的名字是什麼？", "我的父親叫馬庫斯·米努基烏斯。", [], english) is None
 
 
 def test_the_agent_judges_cross_script_sentences_by_its_own_biographies(settings, embedder):
@@ -139,7 +139,7 @@ def test_verifier_flags_invented_content_only_with_the_question(verifier):
     p = _passage("a", "測詩人少好學，十歲能誦詩書。")
     s = [SentenceSupport("我最喜歡吃蔬菜和羊肉。", [1], 1.0)]
     assert verifier.check(s, [p]) == []
-    [check] = verifier.check(s, [p], "你最喜歡吃什麼？")
+    [check] = verifier.check(s, [p], "你平日愛吃什麼菜？")
     assert (check.kind, check.status, check.note) == ("claim", "unsupported", "no passage says this")
 
 
@@ -160,17 +160,17 @@ def test_an_answer_that_only_repeats_the_question_fails(verifier):
 
 def test_a_date_does_not_answer_where(verifier):
     p = _passage("a", "測詩人生於七〇一年，生於碎葉城。")
-    checks = verifier.check([SentenceSupport("我是在七〇一年出生的。", [1], 1.0)], [p], "你是在哪一座城市出生的？")
+    checks = verifier.check([SentenceSupport("我是在七〇一年出生的。", [1], 1.0)], [p], "你在哪一座城市出生？")
     assert any(c.note == "the answer only repeats the question" for c in checks)
-    placed = verifier.check([SentenceSupport("我生於碎葉城。", [1], 1.0)], [p], "你是在哪一座城市出生的？")
+    placed = verifier.check([SentenceSupport("我生於碎葉城。", [1], 1.0)], [p], "你在哪一座城市出生？")
     assert not [c for c in placed if c.status != "supported"]
-    assert not [c for c in verifier.check([SentenceSupport("我是在七〇一年出生的。", [1], 1.0)], [p], "你是哪一年出生的？")
+    assert not [c for c in verifier.check([SentenceSupport("我是在七〇一年出生的。", [1], 1.0)], [p], "你出生在哪一年？")
                 if c.status != "supported"]
 
 
 def test_a_sentence_with_a_bound_date_is_not_checked_again(verifier):
     p = _passage("a", "天寶元年，測詩人至長安。")
-    checks = verifier.check([SentenceSupport("我於天寶元年到達長安。", [1], 1.0)], [p], "你何時入長安？")
+    checks = verifier.check([SentenceSupport("我於天寶元年到達長安。", [1], 1.0)], [p], "你何時到長安？")
     assert [(c.kind, c.status) for c in checks] == [("date", "supported")]
 
 
@@ -230,10 +230,10 @@ def test_a_silence_qualified_by_a_bare_year_in_the_figure_s_life_does_not_apply(
 
     born = Verifier(verifier.boundary, [TimelineEvent(701, "701", False, {"en": "The poet is born."})])
     qualified = _passage("a", "Neither history states the year of the poet's birth; a database gives 701.", "en")
-    checks = born.check([SentenceSupport("I was born in 701.", [1], 1.0)], [qualified], "In what year were you born?")
+    checks = born.check([SentenceSupport("I was born in 701.", [1], 1.0)], [qualified], "What year were you born in?")
     assert [(c.status, c.where) for c in checks] == [("supported", "timeline")]
     bare = _passage("b", "Neither history states the year of the poet's birth.", "en")
-    checks = born.check([SentenceSupport("I was born in 701.", [1], 1.0)], [bare], "In what year were you born?")
+    checks = born.check([SentenceSupport("I was born in 701.", [1], 1.0)], [bare], "What year were you born in?")
     assert checks[0].status == "unsupported" and "do not give" in checks[0].note
 
 
@@ -269,9 +269,9 @@ def test_a_passage_sentence_with_one_date_is_about_that_date_as_a_whole(verifier
 
 
 def test_a_birth_or_death_question_is_not_answered_by_the_date_of_something_else(verifier):
-    """你是哪一年去世的？ answered by "清寧三年，出為武定軍節度使": a date the passage holds, of another event."""
+    """你在哪一年去世？ answered by "清寧三年，出為武定軍節度使": a date the passage holds, of another event."""
     p = _passage("a", "天寶元年，測詩人入長安。寶應元年，卒。")
-    question = "你是哪一年去世的？"
+    question = "你在哪一年去世？"
     checks = verifier.check([SentenceSupport("天寶元年，我入長安。", [1], 1.0)], [p], question)
     assert [c.status for c in checks if c.kind == "date"] == ["supported"]
     assert ("claim", "the question asks when the figure was born or died; the answer dates something else") in _claims(checks)
@@ -286,7 +286,7 @@ def test_a_death_date_is_a_date_the_passage_gives_for_the_death(verifier):
     speaks of dying, the passage's date does not (a 列傳 leak). The passage's death sentence, or the sentence
     after the date ("是歲卒"), dates the death."""
     p = _passage("a", "開元中，加測詩人尚書令。寶應元年，卒。")
-    question = "你是哪一年去世的？"
+    question = "你在哪一年去世？"
     other = ("claim", "the question asks when the figure was born or died; the answer dates something else")
     copied = verifier.check([SentenceSupport("我去世於開元中，加尚書令。", [1], 1.0)], [p], question)
     assert [c.status for c in copied if c.kind == "date"] == ["supported"] and other in _claims(copied)
@@ -299,10 +299,10 @@ def test_a_death_date_is_a_date_the_passage_gives_for_the_death(verifier):
 
 
 def test_a_year_question_is_not_answered_by_the_date_of_another_matter(verifier):
-    """你跟王維頭一回見面是在哪一年？ answered by a pasted "開元十六年，游京師" (true, of another matter) fails; the
+    """你和王維是哪一年初次見面的？ answered by a pasted "開元十六年，游京師" (true, of another matter) fails; the
     same date said of the meeting, or a bare year, does not."""
     p = _passage("a", "開元十六年，測詩人游京師，與王維相見。")
-    question = "你跟王維頭一回見面是在哪一年？"
+    question = "你和王維是哪一年初次見面的？"
     other = "the question asks when something happened; the answer dates another matter"
     checks = verifier.check([SentenceSupport("開元十六年，我游京師。", [1], 1.0)], [p], question)
     assert [c.status for c in checks if c.kind == "date"] == ["supported"] and ("claim", other) in _claims(checks)
@@ -331,9 +331,9 @@ def test_states_time_is_a_time_not_any_numeral(text, expected):
 
 
 def test_a_year_question_is_not_answered_by_a_bare_numeral(verifier):
-    """What is left of 你跟王维头一回见面是在哪一年？ after its dated sentence failed: "一座嗟伏" gives no time."""
+    """What is left of 你和王维是哪一年初次见面的？ after its dated sentence failed: "一座嗟伏" gives no time."""
     p = _passage("a", "測詩人嘗於太學賦詩，一座嗟伏。")
-    checks = verifier.check([SentenceSupport("我嘗於太學賦詩，一座嗟伏。", [1], 1.0)], [p], "你跟王維頭一回見面是在哪一年？")
+    checks = verifier.check([SentenceSupport("我嘗於太學賦詩，一座嗟伏。", [1], 1.0)], [p], "你和王維是哪一年初次見面的？")
     assert ("claim", "the question asks for a date or a number; the answer gives none") in _claims(checks)
     # asked how many, a numeral is a count
     many = verifier.check([SentenceSupport("我嘗於太學賦詩，一座嗟伏。", [1], 1.0)], [p], "有多少人聽你賦詩？")
@@ -341,8 +341,8 @@ def test_a_year_question_is_not_answered_by_a_bare_numeral(verifier):
 
 
 @pytest.mark.parametrize("question, events", [
-    ("你是哪一年去世的？", {"death"}), ("When were you born?", {"birth"}), ("你哪年出生的？", {"birth"}),
-    ("In which year did you die?", {"death"}), ("How old were you when you died?", set()),  # an age answers it
+    ("你在哪一年去世？", {"death"}), ("When was it that you were born?", {"birth"}), ("你哪年出生的？", {"birth"}),
+    ("In which year did you die?", {"death"}), ("How old were you at your death?", set()),  # an age answers it
     ("When did you become consul?", set()), ("Where were you born?", set()),
 ])
 def test_questions_asking_when_the_figure_was_born_or_died(question, events):

@@ -26,7 +26,7 @@ def test_figures(home):
 
 
 def test_ask_json_end_to_end(home):
-    out = run("ask", "test-poet", "你何时入长安？", "--json")
+    out = run("ask", "test-poet", "你是哪一年来到长安的？", "--json")
     assert out.exit_code == 0, out.output
     ans = json.loads(out.stdout)
     assert "742" in ans["text"] and not ans["abstained"]
@@ -36,13 +36,13 @@ def test_ask_json_end_to_end(home):
 
 
 def test_ask_plain_prints_sources(home):
-    out = run("ask", "test-poet", "你何时入长安？")
+    out = run("ask", "test-poet", "你是哪一年来到长安的？")
     assert out.exit_code == 0
     assert "742" in out.output and "Sources:" in out.output and "測試小傳 §2" in out.output
 
 
 def test_ask_abstains_in_character(home):
-    out = run("ask", "test-poet", "你的手机号码是多少？", "--json")
+    out = run("ask", "test-poet", "你的手机是什么牌子的？", "--json")
     ans = json.loads(out.stdout)
     assert ans["abstained"] is True and ans["abstain_reason"] == "after_my_time"
     assert "身后" in ans["text"]  # in character: phones came after the figure's time
@@ -67,7 +67,7 @@ def test_errors_are_one_line(home, args, needle):
 def test_corrupt_model_file(home, tmp_path):
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"GGUF" + b"\0" * 100)
-    out = CliRunner().invoke(main, ["ask", "test-poet", "你何时入长安？", "--model", str(bad)])
+    out = CliRunner().invoke(main, ["ask", "test-poet", "你是哪一年来到长安的？", "--model", str(bad)])
     assert out.exit_code == 1 and "cannot load model" in out.output
 
 
@@ -78,7 +78,7 @@ def test_debug_env_shows_traceback(home, monkeypatch):
 
 
 def test_chat_repl(home):
-    text = "/help\n你何时入长安？\n/sources\n/bogus\n\n你的手机号码是多少？\n/quit\n"
+    text = "/help\n你是哪一年来到长安的？\n/sources\n/bogus\n\n你的手机是什么牌子的？\n/quit\n"
     out = run("chat", "test-poet", input=text)
     assert out.exit_code == 0, out.output
     assert "/sources" in out.output  # help text
@@ -101,14 +101,14 @@ def test_chat_ends_on_eof_and_survives_a_failed_turn(home, monkeypatch):
         return real(self, question, **kw)
 
     monkeypatch.setattr(Agent, "ask", flaky)
-    out = CliRunner().invoke(main, ["chat", "test-poet"], input="你何时入长安？\n你何时入长安？\n")
+    out = CliRunner().invoke(main, ["chat", "test-poet"], input="你是哪一年来到长安的？\n你是哪一年来到长安的？\n")
     assert out.exit_code == 0
     assert "error: model crashed" in out.output and "742" in out.output
 
 
 def test_batch_resume_and_bad_lines(home, tmp_path):
     q = tmp_path / "q.jsonl"
-    lines = [json.dumps({"id": f"q{i}", "figure": "test-poet", "question": "你何时入长安？"}) for i in range(4)]
+    lines = [json.dumps({"id": f"q{i}", "figure": "test-poet", "question": "你是哪一年来到长安的？"}) for i in range(4)]
     lines.insert(2, "{broken")
     lines.append(json.dumps({"id": "q9", "figure": "test-poet"}))
     q.write_text("\n".join(lines) + "\n")
@@ -130,7 +130,7 @@ def test_batch_resume_and_bad_lines(home, tmp_path):
 
 def test_batch_csv_in_and_out(home, tmp_path):
     q = tmp_path / "q.csv"
-    q.write_text("id,figure,question\na,test-poet,你何时入长安？\nb,test-poet,你的手机号码是多少？\n", encoding="utf-8")
+    q.write_text("id,figure,question\na,test-poet,你是哪一年来到长安的？\nb,test-poet,你的手机是什么牌子的？\n", encoding="utf-8")
     out_path = tmp_path / "a.csv"
     out = CliRunner().invoke(main, ["batch", str(q), "-o", str(out_path)])
     assert out.exit_code == 0, out.output
@@ -164,7 +164,7 @@ def test_index_build_warm_saves_the_prompt_prefix_that_the_next_process_restores
     assert out.exit_code == 0 and "test-poet (zh): prompt prefix saved in" in out.output
     assert len(list((home / "cache" / "prefix").glob("*.kv"))) == 2  # one per language the figure speaks
     assert "prompt prefix already saved" in run("index", "build", "test-poet", "--warm").output
-    out = run("ask", "test-poet", "你何时入长安？", "--json")
+    out = run("ask", "test-poet", "你是哪一年来到长安的？", "--json")
     assert out.exit_code == 0 and "742" in json.loads(out.stdout)["text"]
     assert len(list((home / "cache" / "prefix").glob("*.kv"))) == 2  # the same prefix, not a new one
 
@@ -178,7 +178,7 @@ def test_python_m_agent_entry_point():
 
 
 def test_guard_flags(home):
-    out = run("ask", "test-poet", "你的手机号码是多少？", "--json", "--no-guard")
+    out = run("ask", "test-poet", "你的手机是什么牌子的？", "--json", "--no-guard")
     assert json.loads(out.stdout)["abstain_reason"] == "not_in_sources"  # no knowledge boundary without the guard
     out = run("chat", "test-poet", "--as-of", "742", input="/quit\n")
     assert out.exit_code == 0 and "as of 742" in out.output
@@ -187,7 +187,7 @@ def test_guard_flags(home):
 
 
 def test_as_of_outside_the_life_is_one_line(home):
-    out = CliRunner().invoke(main, ["ask", "test-poet", "你何时入长安？", "--as-of", "900"])
+    out = CliRunner().invoke(main, ["ask", "test-poet", "你是哪一年来到长安的？", "--as-of", "900"])
     assert out.exit_code == 1 and "--as-of 900 is after Test Poet's death (762)" in out.output
     assert out.output.strip().count("\n") == 0
 

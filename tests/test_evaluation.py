@@ -16,7 +16,7 @@ from agent.ingest.figures import get_figure
 
 from .fakes import ScriptedChatModel
 
-Q = "你何时入长安？"
+Q = "你是哪一年来到长安的？"
 ANSWER = "我於天寶元年即742年到達長安，得見皇帝。[1]"
 
 
@@ -68,9 +68,9 @@ def test_score_reads_a_bare_year_of_the_figures_life_in_a_cited_passage(settings
 
     note = Passage("n1", "Neither history gives the year; the database gives 701, and 1,000 poems survive.", "Notes",
                    "Notes §1", 1.0)
-    answer = Answer("test-poet", "When were you born?", "I was born in 701 [1], not in 1000 [1], in 702–705 [1].",
+    answer = Answer("test-poet", "What year were you born in?", "I was born in 701 [1], not in 1000 [1], in 702–705 [1].",
                     "en", citations=[Citation("[1]", "n1", "Notes", "Notes §1", note.text[:20])], passages=[note])
-    q = _question(question="When were you born?", lang="en", answers=[], years=[(701, 701)], passages=[])
+    q = _question(question="What year were you born in?", lang="en", answers=[], years=[(701, 701)], passages=[])
     assert score(q, answer, [note])["unsupported_years"] == ["701", "1000", "702–705"]  # no life given: bare years unread
     boundary = KnowledgeBoundary(get_figure(settings, "test-poet"))
     assert score(q, answer, [note], boundary)["unsupported_years"] == ["1000", "702–705"]
@@ -159,7 +159,7 @@ def _questions_file(tmp_path):
     path = tmp_path / "q.jsonl"
     lines = [
         _line(id="a1", answers=["天宝"], years=[742], passages=["測試小傳 §2"]),
-        _line(id="u1", kind="unanswerable", question="你的手机号码是多少？"),
+        _line(id="u1", kind="unanswerable", question="你的手机是什么牌子的？"),
         _line(id="e1", question="When did you reach Chang'an?", lang="en", passages=["Test Poet: a life"]),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -183,7 +183,7 @@ def test_strip_instructions_cuts_only_the_instruction():
 
 def test_supported_date_is_kept_with_its_check(settings, embedder):
     llm = ScriptedChatModel(["我於天寶元年即742年到達長安，得見皇帝。[1]"])
-    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    ans = _agent(settings, embedder, llm).ask("你是哪一年來到長安的？")
     assert not ans.abstained and len(llm.calls) == 1
     assert ans.date_checks and all(c.status == "supported" and c.action == "kept" for c in ans.date_checks)
     assert {c.lo for c in ans.date_checks} == {742}
@@ -204,7 +204,7 @@ def test_unsupported_date_gets_one_regeneration_then_a_hedge(settings, embedder)
 def test_an_answer_left_without_the_asked_for_date_is_an_abstention(settings, embedder):
     # The question asks when; the only date is hedged; what is left no longer answers it.
     draft = "我入長安，得見皇帝。[1]我是在七五〇年到的。[1]"
-    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你何時入長安？")
+    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你是哪一年來到長安的？")
     assert ans.abstained and ans.abstain_reason == "not_in_sources" and "七五〇" not in ans.text
     assert any(c.note.startswith("the question asks for a date") for c in ans.date_checks)
 
@@ -288,7 +288,7 @@ def test_the_request_to_answer_again_names_the_dates_of_the_passage_that_contrad
 
 def test_the_hints_reach_the_model_and_the_second_answer_is_checked(settings, embedder):
     llm = ScriptedChatModel(["我在750年入長安。[1]", "我於天寶元年入長安，得見皇帝。[1]"])
-    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    ans = _agent(settings, embedder, llm).ask("你是哪一年來到長安的？")
     feedback = llm.calls[1][-1].content
     assert "750年" in feedback and "天寶元年" in feedback.split("750年", 1)[1]
     assert "天寶元年" in ans.text and not ans.abstained
@@ -296,7 +296,7 @@ def test_the_hints_reach_the_model_and_the_second_answer_is_checked(settings, em
 
 def test_a_gloss_with_a_failing_date_is_cut_and_the_rest_kept(settings, embedder):
     draft = "我於天寶元年（一說七五〇年）入長安，得見皇帝。[1]"
-    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你何時入長安？")
+    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你是哪一年來到長安的？")
     assert not ans.abstained and ans.text == "我於天寶元年入長安，得見皇帝。[1]"
     assert [(c.text, c.status, c.action) for c in ans.date_checks if c.action != "regenerated"] == [
         ("七五〇年", "contradicted", "dropped"), ("天寶元年", "supported", "kept")]
@@ -304,20 +304,20 @@ def test_a_gloss_with_a_failing_date_is_cut_and_the_rest_kept(settings, embedder
 
 def test_a_failing_date_outside_the_gloss_is_hedged_as_before(settings, embedder):
     draft = "我於七五〇年（天寶元年）入長安，得見皇帝。[1]"
-    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你何時入長安？")
+    ans = _agent(settings, embedder, ScriptedChatModel([draft, draft])).ask("你是哪一年來到長安的？")
     assert "七五〇" not in ans.text and not any(c.action == "dropped" for c in ans.date_checks)
 
 
 def test_regeneration_that_fixes_the_date_is_taken(settings, embedder):
     llm = ScriptedChatModel(["我在750年入長安。[1]", "我於天寶元年入長安，得見皇帝。[1]"])
-    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    ans = _agent(settings, embedder, llm).ask("你是哪一年來到長安的？")
     assert "天寶元年" in ans.text and HEDGE["zh"] not in ans.text
     assert [c.action for c in ans.date_checks] == ["regenerated", "kept"]
 
 
 def test_no_guard_keeps_the_invented_date(settings, embedder):
     llm = ScriptedChatModel(["我入長安，得見皇帝。[1]我是在七五〇年到的。[1]"])
-    ans = _agent(settings, embedder, llm).ask("你何時入長安？", guard=False)
+    ans = _agent(settings, embedder, llm).ask("你是哪一年來到長安的？", guard=False)
     assert "七五〇年" in ans.text and ans.date_checks == [] and len(llm.calls) == 1
 
 
@@ -330,19 +330,19 @@ def test_every_failing_sentence_hedged_away_is_an_abstention(settings, embedder)
 def test_a_date_question_answered_after_the_death_is_not_in_the_sources(settings, embedder):
     # "When did you go to Chang'an?" answered with 780 is a wrong answer, not a question about later times
     llm = ScriptedChatModel(["我在780年又回到長安。[1]"] * 2)
-    ans = _agent(settings, embedder, llm).ask("你何時入長安？")
+    ans = _agent(settings, embedder, llm).ask("你是哪一年來到長安的？")
     assert ans.abstained and ans.abstain_reason == "not_in_sources" and "780" not in ans.text
 
 
 def test_question_about_a_later_person_is_after_my_time_without_the_model(settings, embedder):
     llm = ScriptedChatModel([])
     agent = _agent(settings, embedder, llm)
-    for question in ("你如何评价苏轼的词？", "What do you think of the telephone?", "你怎麼看西元1453年的事？",
+    for question in ("你觉得苏轼的诗写得怎么样？", "What do you think of the telephone?", "你怎麼看西元1453年的事？",
                      "你死后长安怎样了？"):
         ans = agent.ask(question)
         assert ans.abstained and ans.abstain_reason == "after_my_time", question
     assert llm.calls == []
-    assert "苏轼" in agent.ask("你如何评价苏轼的词？").text
+    assert "苏轼" in agent.ask("你觉得苏轼的诗写得怎么样？").text
 
 
 def test_a_name_the_figure_s_own_notes_place_after_its_death_is_after_my_time(settings, embedder, corpora):
@@ -356,7 +356,7 @@ def test_a_name_the_figure_s_own_notes_place_after_its_death_is_after_my_time(se
 
 def test_no_guard_has_no_knowledge_boundary(settings, embedder):
     llm = ScriptedChatModel(["蘇軾的詞豪放。"])
-    ans = _agent(settings, embedder, llm).ask("你如何评价苏轼的词？", guard=False)
+    ans = _agent(settings, embedder, llm).ask("你觉得苏轼的诗写得怎么样？", guard=False)
     assert ans.abstain_reason != "after_my_time"
 
 
@@ -378,7 +378,7 @@ def test_as_of_hides_later_passages(settings, embedder):
 @pytest.mark.parametrize("year, message", [(800, r"after Test Poet's death \(762\)"), (600, "before Test Poet's birth")])
 def test_as_of_outside_the_life_is_a_clear_error(settings, embedder, year, message):
     with pytest.raises(InputError, match=message):
-        _agent(settings, embedder, ScriptedChatModel([])).ask("你何時入長安？", as_of=year)
+        _agent(settings, embedder, ScriptedChatModel([])).ask("你是哪一年來到長安的？", as_of=year)
 
 
 def test_injected_instruction_in_a_source_changes_nothing(settings, embedder, corpora):

@@ -95,7 +95,7 @@ def _model(tiny_gguf, cache_dir, **settings):
 def test_an_answer_is_the_same_whether_its_prefix_was_computed_kept_or_restored(tiny_gguf, tmp_path):
     cold = _model(tiny_gguf, None, prefix_cache=False)
     first = cold.generate(_messages("你何時作詩？")).text
-    second = cold.generate(_messages("你是哪里人？")).text
+    second = cold.generate(_messages("你的家乡是哪里？")).text
 
     writer = _model(tiny_gguf, tmp_path)
     assert writer.warm(_messages("任何問題")) == "computed"
@@ -103,13 +103,13 @@ def test_an_answer_is_the_same_whether_its_prefix_was_computed_kept_or_restored(
     reader = _model(tiny_gguf, tmp_path)  # another process: a new model, the same folder
     assert reader.generate(_messages("你何時作詩？")).text == first
     assert reader.prefixes.hits["disk"] == 1
-    assert reader.generate(_messages("你是哪里人？")).text == second  # kept in the process: no second lookup
+    assert reader.generate(_messages("你的家乡是哪里？")).text == second  # kept in the process: no second lookup
     assert reader.prefixes.hits == {"memory": 0, "disk": 1, "miss": 0}
 
 
 def test_questions_of_different_lengths_and_scripts_share_one_prefix(tiny_gguf, tmp_path):
     model = _model(tiny_gguf, tmp_path)
-    for question in ("你何時作詩？", "你是哪里人？", "何年？", "Where were you born?"):
+    for question in ("你何時作詩？", "你的家乡是哪里？", "何年？", "Where were you born?"):
         model.generate(_messages(question))
     assert len(list(tmp_path.glob("*.kv"))) == 1
     assert model.prefixes.hits["miss"] == 1

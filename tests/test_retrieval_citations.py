@@ -14,7 +14,7 @@ def _agent(settings, embedder):
 
 def test_hybrid_retrieval_finds_the_passage(settings, embedder):
     agent = _agent(settings, embedder)
-    passages = agent.retrieve("你何时入长安？")
+    passages = agent.retrieve("你是哪一年来到长安的？")
     assert passages
     assert "長安" in passages[0].text
     assert passages[0].relevance >= settings.retrieval.min_relevance
@@ -24,12 +24,12 @@ def test_hybrid_retrieval_finds_the_passage(settings, embedder):
 
 def test_unrelated_question_has_low_relevance(settings, embedder):
     agent = _agent(settings, embedder)
-    passages = agent.retrieve("你的手机号码是多少？")
+    passages = agent.retrieve("你的手机是什么牌子的？")
     assert all(p.relevance < settings.retrieval.min_relevance for p in passages)
 
 
 def test_content_terms_drop_names_and_stopwords():
-    terms, chars = content_terms("李白你何时入长安？", {"李白", "李", "白"})
+    terms, chars = content_terms("李白你何时到长安？", {"李白", "李", "白"})
     assert "长安" in terms and "李白" not in terms
     assert "何" not in chars and "李" not in chars
     assert coverage(terms, chars, "天寶初，白至長安。") > 0.5
@@ -37,18 +37,18 @@ def test_content_terms_drop_names_and_stopwords():
 
 def test_the_search_query_names_the_figure_where_the_question_says_you(settings):
     figure = get_figure(settings, "test-poet")
-    assert in_third_person("When were you born, and where did your family live?", figure) == (
-        "When were Test Poet born, and where did Test Poet's family live?"
+    assert in_third_person("When were you married, and where did your family live?", figure) == (
+        "When were Test Poet married, and where did Test Poet's family live?"
     )
-    assert in_third_person("你何時入長安？您可曾見過皇帝？", figure) == "測詩人何時入長安？測詩人可曾見過皇帝？"
+    assert in_third_person("你是哪一年來到長安的？您可曾見過皇帝？", figure) == "測詩人是哪一年來到長安的？測詩人可曾見過皇帝？"
     assert in_third_person("Youth and yourself: young?", figure) == "Youth and Test Poet: young?"
     assert in_third_person("When did Li Bai die?", figure) == "When did Li Bai die?"
 
 
 @pytest.mark.parametrize("question, query", [
-    ("How old were you when you died?", "At what age were you when you died?"),
+    ("How old were you at your death?", "At what age were you at your death?"),
     ("You went to the capital late. How old were you then?", "You went to the capital late. At what age were you then?"),
-    ("How many years did you live altogether?", "At what age did you die?"),
+    ("How many years did he live altogether?", "At what age did he die?"),
     ("Tell me: how long did he live?", "Tell me: at what age did he die?"),
     ("How long did you live in Hangzhou?", "How long did you live in Hangzhou?"),  # a stay, not a life
     ("How many years did you live there?", "How many years did you live there?"),
@@ -62,8 +62,8 @@ def test_retrieval_searches_for_an_age_as_the_sources_write_it(settings, embedde
     seen = []
     embed_query = embedder.embed_query
     monkeypatch.setattr(embedder, "embed_query", lambda text: seen.append(text) or embed_query(text))
-    _agent(settings, embedder).retrieve("How old were you when you died?")
-    assert seen == ["At what age were you when you died?", "At what age were Test Poet when Test Poet died?"]
+    _agent(settings, embedder).retrieve("How old were you at your death?")
+    assert seen == ["At what age were you at your death?", "At what age were Test Poet at Test Poet's death?"]
 
 
 def test_retrieval_searches_with_the_question_and_its_third_person_form(settings, embedder, monkeypatch):
@@ -71,17 +71,17 @@ def test_retrieval_searches_with_the_question_and_its_third_person_form(settings
     embed_query = embedder.embed_query
     monkeypatch.setattr(embedder, "embed_query", lambda text: seen.append(text) or embed_query(text))
     agent = _agent(settings, embedder)
-    agent.retrieve("When were you born?")
+    agent.retrieve("What year were you born in?")
     agent.retrieve("When was Test Poet born?")
-    assert seen == ["When were you born?", "When were Test Poet born?", "When was Test Poet born?"]
+    assert seen == ["What year were you born in?", "What year were Test Poet born in?", "When was Test Poet born?"]
 
 
 def test_coverage_reads_words_for_birth_and_death_as_one_event(settings, embedder):
-    terms, chars = content_terms("When were you born?")
+    terms, chars = content_terms("When was it that you were born?")
     assert coverage(terms, chars, "Neither history gives the year of his birth.") == 1.0
     assert coverage(terms, chars, "He was reborn as a legend.") == 0.0
     agent = _agent(settings, embedder)
-    best = agent.retrieve("When were you born?")[0]
+    best = agent.retrieve("When was it that you were born?")[0]
     assert "born in 701" in best.text and best.relevance >= settings.retrieval.min_relevance
     death = max(agent.retrieve("And your death?"), key=lambda p: p.relevance)
     assert "died in 762" in death.text and death.relevance >= settings.retrieval.min_relevance

@@ -80,9 +80,9 @@ def test_ordinary_sentences_are_not_silence():
 
 
 @pytest.mark.parametrize("question, kinds", [
-    ("On what day did you marry?", {"day"}), ("你是哪一年出生的？", {"year"}), ("你父親叫什麼名字？", {"name"}),
+    ("On what day did you marry?", {"day"}), ("你哪一年出生？", {"year"}), ("你祖父叫什麼名字？", {"name"}),
     ("Where were you buried?", {"place"}), ("How many sons did you have?", {"count"}), ("Why were you exiled?", {"cause"}),
-    ("What illness did you die of?", {"cause"}), ("你是得什麼病死的？", {"cause"}), ("What did you write?", {"other"}),
+    ("What disease did you die of?", {"cause"}), ("你是得什麼病死的？", {"cause"}), ("What did you write?", {"other"}),
 ])
 def test_question_kinds(question, kinds):
     assert question_kinds(question) == kinds
@@ -99,18 +99,18 @@ def test_a_cause_the_sources_do_not_give_is_not_a_year():
     items = _items("After the victory the poet held a triumph and died soon after; the history gives neither the year "
                    "nor the cause of his death, nor his age.")
     assert [(i.kind, i.text) for i in items if "cause" in i.text] == [("cause", "the cause of his death")]
-    assert matching(items, "What illness or wound caused your death?", NAMES)
+    assert matching(items, "What was the cause of your death?", NAMES)
     assert not matching(items, "Why did you leave the capital?", NAMES)  # another topic
 
 
 def test_a_year_item_in_a_sentence_that_gives_the_year_forbids_nothing():
     items = _items("Neither history states the year of his birth; the database gives 701.")
-    assert items and not matching(items, "When were you born?", NAMES)
+    assert items and not matching(items, "When was it that you were born?", NAMES)
 
 
 def test_a_year_given_in_the_next_sentence_qualifies_the_silence():
     items = _items("兩部唐史都沒有寫他的生年；資料庫記他生於701年。")
-    assert items and not matching(items, "你是哪一年出生的？", NAMES)
+    assert items and not matching(items, "你哪一年出生？", NAMES)
 
 
 def test_irregular_past_forms_match_the_question():
@@ -135,9 +135,9 @@ def test_a_silence_in_a_note_applies_though_retrieval_missed_it(verifier):
     note = _passage("bio:3", "Tacitus does not give the year of his consulship.", "en")
     other = _passage("a", "By the list of consuls, the poet was born in 740.", "en")
     s = SentenceSupport("I was consul in the year 740.", [1], 1.0)
-    assert verifier.check([s], [other], "In what year were you consul?")[0].status == "supported"
+    assert verifier.check([s], [other], "In what year were you made consul?")[0].status == "supported"
     noted = Verifier(verifier.boundary, verifier.timeline, notes=[note])
-    [check, *_] = noted.check([s], [other], "In what year were you consul?")
+    [check, *_] = noted.check([s], [other], "In what year were you made consul?")
     assert check.status == "unsupported" and check.evidence == "bio:3"
 
 
@@ -151,23 +151,23 @@ def test_the_agent_reads_its_notes_of_silence_from_its_own_writing(settings, emb
 
 def test_a_name_the_sources_do_not_give_fails(verifier):
     p = _passage("a", "本傳沒有記載他母親的名字。測詩人幼年在蜀中讀書，母親呂氏教他。")
-    checks = verifier.check([SentenceSupport("我的母親叫呂氏。", [1], 1.0)], [p], "你的母親叫什麼名字？")
+    checks = verifier.check([SentenceSupport("我的母親叫呂氏。", [1], 1.0)], [p], "你母親的名字是什麼？")
     assert any(c.kind == "claim" and "母親" in c.note for c in checks)
 
 
 def test_a_relative_named_with_the_figures_own_name_fails(verifier):
     p = _passage("a", "測詩人生於七〇一年，父母在蜀中。")
-    checks = verifier.check([SentenceSupport("我的父母叫測詩人。", [1], 1.0)], [p], "你的父母叫什麼名字？")
+    checks = verifier.check([SentenceSupport("我的父母叫測詩人。", [1], 1.0)], [p], "你父母的名字是什麼？")
     assert [c.note for c in checks if c.kind == "claim"] == ["the name given for a relative is the figure's own"]
 
 
 def test_a_relative_named_by_his_office_fails(verifier):
     """舊唐書 gives Li Bai's father only as 任城尉; "我的父亲叫任城尉" answers a name question with a post."""
     p = _passage("a", "測詩人的父親為任城尉，因家焉。")
-    checks = verifier.check([SentenceSupport("我的父亲叫任城尉。", [1], 1.0)], [p], "你父亲叫什么名字？")
+    checks = verifier.check([SentenceSupport("我的父亲叫任城尉。", [1], 1.0)], [p], "你父亲的名字是什么？")
     assert [c.note for c in checks if c.kind == "claim"] == ["the name given for a relative is an office, not a name"]
     named = _passage("b", "測詩人的父親名叫李客，為任城尉。")
-    assert not [c for c in verifier.check([SentenceSupport("我的父亲叫李客。", [1], 1.0)], [named], "你父亲叫什么名字？")
+    assert not [c for c in verifier.check([SentenceSupport("我的父亲叫李客。", [1], 1.0)], [named], "你父亲的名字是什么？")
                 if c.status != "supported"]
     assert not [c for c in verifier.check([SentenceSupport("我的父亲是任城尉。", [1], 1.0)], [p], "你父亲做什么官？")
                 if c.status != "supported"]
@@ -175,10 +175,10 @@ def test_a_relative_named_by_his_office_fails(verifier):
 
 def test_a_day_question_answered_with_a_year_fails(verifier):
     p = _passage("a", "測詩人生於七〇一年。")
-    assert asks_for_day("On what day and month were you born?") and not asks_for_day("When were you born?")
+    assert asks_for_day("On what day and month were you born?") and not asks_for_day("When was it that you were born?")
     checks = verifier.check([SentenceSupport("我生於701年。", [1], 1.0)], [p], "你是哪一天出生的？")
     assert any(c.note == "the question asks for a day; the answer gives none" for c in checks)
-    assert not [c for c in verifier.check([SentenceSupport("我生於701年。", [1], 1.0)], [p], "你是哪一年出生的？")
+    assert not [c for c in verifier.check([SentenceSupport("我生於701年。", [1], 1.0)], [p], "你哪一年出生？")
                 if c.status != "supported"]
 
 
@@ -220,14 +220,14 @@ def test_a_second_draft_that_only_says_the_sources_are_silent_is_an_abstention(s
 def test_a_day_the_sources_do_not_give_fails_in_any_form(verifier):
     note = _passage("n", "The biography gives no year, month or day for his birth; a database gives 701.", "en")
     answer = [SentenceSupport("I was born on the 10th day of the first month, which is January.", [1], 1.0)]
-    checks = verifier.check(answer, [note], "On what month and day were you born?")
+    checks = verifier.check(answer, [note], "What was the day and month of your birth?")
     assert any(c.status == "unsupported" and "do not give" in c.note for c in checks)
 
 
 @pytest.mark.parametrize(("text", "question", "found"), [
-    ("這些史料沒有告訴我們的事包括：他出生的年份、父母的名字、兒子的名字。", "你的父親叫什麼名字？", "父母的名字"),
+    ("這些史料沒有告訴我們的事包括：他出生的年份、父母的名字、兒子的名字。", "你父親的名字是什麼？", "父母的名字"),
     ("這些史料沒有告訴我們的事包括：他出生的年份、父母的名字、兒子的名字。", "你有幾個兒子？他們叫什麼名字？", "兒子的名字。"),
-    ("史料沒有記下他的生日，也沒有記下出生地。", "你是在哪一座城市出生的？", "也沒有記下出生地。"),
+    ("史料沒有記下他的生日，也沒有記下出生地。", "你在哪一座城市出生？", "也沒有記下出生地。"),
     ("史料沒有記下他的生日，也沒有記下出生地。", "你的生日是哪一天？", "史料沒有記下他的生日"),
     ("Suetonius gives neither his birthday nor his birthplace.", "Where were you born?", "his birthplace."),
 ])
@@ -238,4 +238,4 @@ def test_silences_in_lists_of_kin_and_of_birth(text, question, found):
 
 def test_parents_unrecorded_do_not_silence_a_question_about_the_wife():
     items = silence_items("p", "這些史料沒有告訴我們的事包括：父母的名字。", frozenset(), lambda _t: False)
-    assert matching(items, "你的妻子叫什麼名字？", frozenset()) == []
+    assert matching(items, "你妻子的名字是什麼？", frozenset()) == []

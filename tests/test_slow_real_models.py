@@ -27,7 +27,7 @@ def li_bai():
 
 
 def test_when_did_you_enter_changan(li_bai):
-    ans = li_bai.ask("你何时入长安？")
+    ans = li_bai.ask("你是哪一年来到长安的？")
     assert not ans.abstained, ans.text
     assert re.search(r"742|天[寶宝]元年", ans.text), ans.text
     cited = {p.id: p.text for p in ans.passages}
@@ -37,22 +37,22 @@ def test_when_did_you_enter_changan(li_bai):
 
 
 def test_phone_number_is_refused_in_character(li_bai):
-    ans = li_bai.ask("你的手机号码是多少？")
+    ans = li_bai.ask("你的手机是什么牌子的？")
     assert ans.abstained and ans.abstain_reason == "after_my_time"
-    ans = li_bai.ask("你的手机号码是多少？", guard=False)
+    ans = li_bai.ask("你的手机是什么牌子的？", guard=False)
     assert ans.abstained and ans.abstain_reason == "not_in_sources"
     assert "李白" in ans.text and ans.citations == []
 
 
 def test_english_question(li_bai):
-    ans = li_bai.ask("When did you come to Chang'an?")
+    ans = li_bai.ask("When did you first arrive in Chang'an?")
     assert not ans.abstained and ans.language == "en"
     assert re.search(r"742|Tianbao", ans.text), ans.text
     assert ans.citations
 
 
 def test_cli_ask_json(tmp_path, monkeypatch):
-    out = CliRunner().invoke(main, ["ask", "li-bai", "你何时入长安？", "--json"])
+    out = CliRunner().invoke(main, ["ask", "li-bai", "你是哪一年来到长安的？", "--json"])
     assert out.exit_code == 0, out.output
     ans = json.loads(out.stdout)
     assert re.search(r"742|天[寶宝]元年", ans["text"])
@@ -83,7 +83,7 @@ def test_figure_add_from_one_dynastic_biography(tmp_path, monkeypatch):
         ["figure", "add", "pang-anshi", "--name", "Pang Anshi", "--name-zh", "龐安時", "--cite-as", "宋史·方技傳·龐安時", str(bio)],
     )
     assert out.exit_code == 0, out.output
-    out = CliRunner().invoke(main, ["ask", "pang-anshi", "你的字是什么？", "--json"])
+    out = CliRunner().invoke(main, ["ask", "pang-anshi", "你的字叫什么？", "--json"])
     ans = json.loads(out.stdout)
     assert not ans["abstained"], ans["text"]
     assert "安常" in ans["text"]

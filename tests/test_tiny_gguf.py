@@ -16,7 +16,7 @@ REPLY = "我於天寶元年入長安。"
 GRAMMAR = f'root ::= "{REPLY}"'
 MESSAGES = [
     {"role": "system", "content": "你是李白，只根據資料回答。"},
-    {"role": "user", "content": "你何時入長安？"},
+    {"role": "user", "content": "你是哪一年來到長安的？"},
 ]
 
 
@@ -98,7 +98,7 @@ def test_long_prompt_fits_context(llm):
         "[1] 天寶元年（742），李白應詔入長安，供奉翰林。"
         "Li Bai reached Chang'an in 742 and served in the Hanlin Academy. "
     )
-    user = "\n".join(f"{passage}({i})" for i in range(12)) + "\n你何時入長安？"
+    user = "\n".join(f"{passage}({i})" for i in range(12)) + "\n你是哪一年來到長安的？"
     messages = [MESSAGES[0], {"role": "user", "content": user}]
     n_prompt = len(llm.tokenize(user.encode("utf-8"), add_bos=False, special=False))
     assert 1300 < n_prompt < 1800, n_prompt

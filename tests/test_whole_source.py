@@ -44,7 +44,7 @@ def test_a_small_figure_is_shown_whole_in_order_with_one_prefix_for_every_questi
 
 def test_the_fixed_prefix_is_marked_and_the_same_in_either_script_and_with_a_chronology_passage(tmp_path, embedder):
     agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載。"] * 3)
-    for question in ("你知湖州時做了什麼？", "你是哪里人？", "你享年几岁？"):  # traditional, simplified, a fact asked
+    for question in ("你知湖州時做了什麼？", "你的家乡是哪里？", "你享年几岁？"):  # traditional, simplified, a fact asked
         agent.ask(question)
     systems = {call[0].content for call in llm.calls}
     assert len(systems) == 1 and "繁體" in systems.pop()  # the sources' script; the answer is converted by code
