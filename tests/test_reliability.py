@@ -81,7 +81,7 @@ def test_an_unexpected_file_error_is_one_line(tiny_model_home, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", "/read-only/agent-home/figures")
 
-    monkeypatch.setattr("agent.ingest.figures.list_figures", denied)
+    monkeypatch.setattr("agent.library.catalog.figure_dirs", denied)
     _one_line_error(run("figures"), "Permission denied: /read-only/agent-home/figures")
 
 

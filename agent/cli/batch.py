@@ -1,24 +1,28 @@
-"""Batch Q&A: questions in (JSONL or CSV with id, figure, question), one answer per line out.
+"""Batch Q&A: questions in (JSONL or CSV with id, figure, question; or each figure of a selection asked the same
+questions), one answer per line out (JSONL or CSV; Parquet through a JSONL sidecar, ``agent.cli.parquet``).
 
 Answers are appended and flushed one at a time, so a run killed half way loses
 nothing; rerunning skips ids already answered (a torn last line is dropped).
+A question's figure may be an id or a name that one figure has.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from agent.answer import Answer
-from agent.errors import InputError
+from agent.errors import AgentError, InputError
 
 REQUIRED = ("id", "figure", "question")
-CSV_FIELDS = ("id", "figure", "question", "text", "abstained", "abstain_reason", "citations", "language", "total_s")
+CSV_FIELDS = ("id", "figure", "figure_name", "question", "text", "abstained", "abstain_reason", "citations",
+              "language", "total_s")
 
 
 @dataclass
@@ -37,6 +41,11 @@ class BadLine:
 
 def _file_kind(path: Path) -> str:
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
+
+
+def output_kind(path: Path) -> str:
+    """jsonl, csv or parquet, by the answers file's suffix (anything else is JSONL)."""
+    return "parquet" if path.suffix.lower() == ".parquet" else _file_kind(path)
 
 
 def read_question_text(path: Path) -> str:
@@ -91,6 +100,14 @@ def _record(record: object, number: int) -> Question | BadLine:
     return Question(str(record["id"]).strip(), str(record["figure"]).strip(), str(record["question"]).strip(), number)
 
 
+def selection_questions(figure_ids: Iterable[str], questions: Iterable[str]) -> list[Question]:
+    """Each figure asked each question, with ids that are the same on every run (so a rerun resumes)."""
+    from agent.library.selection import selection_id
+
+    asked = list(dict.fromkeys(q.strip() for q in questions if q.strip()))
+    return [Question(selection_id(fid, q), fid, q, 0) for fid in figure_ids for q in asked]
+
+
 def answered_ids(out: Path) -> set[str]:
     """Ids already in the output; a torn last line (from a killed run) is cut off first."""
     if not out.is_file():
@@ -118,10 +135,11 @@ def _repair_tail(path: Path) -> None:
             fh.truncate(cut)
 
 
-def _csv_row(qid: str, answer: Answer) -> dict:
+def _csv_row(qid: str, answer: Answer, figure_name: str) -> dict:
     return {
         "id": qid,
         "figure": answer.figure,
+        "figure_name": figure_name,
         "question": answer.question,
         "text": answer.text,
         "abstained": answer.abstained,
@@ -148,20 +166,28 @@ class AnswerWriter:
             raise InputError(f"cannot write the answers file {out}: {exc.strerror}",
                              hint="choose a writable place with -o") from None
         if self.kind == "csv":
-            self._csv = csv.DictWriter(self._fh, fieldnames=CSV_FIELDS)
+            # an answers file begun by an earlier version keeps its columns
+            fields = CSV_FIELDS if new else (_csv_header(out) or CSV_FIELDS)
+            self._csv = csv.DictWriter(self._fh, fieldnames=fields, extrasaction="ignore")
             if new:
                 self._csv.writeheader()
 
-    def write(self, qid: str, answer: Answer) -> None:
+    def write(self, qid: str, answer: Answer, figure_name: str = "") -> None:
         if self.kind == "csv":
-            self._csv.writerow(_csv_row(qid, answer))
+            self._csv.writerow(_csv_row(qid, answer, figure_name))
         else:
-            self._fh.write(json.dumps({"id": qid, **answer.to_dict()}, ensure_ascii=False) + "\n")
+            row = {"id": qid, "figure_name": figure_name, **answer.to_dict()}
+            self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
     def close(self) -> None:
         self._fh.close()
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh), [])
 
 
 @dataclass
@@ -172,19 +198,39 @@ class BatchReport:
     failed: list[tuple[str, str]] | None = None
 
 
+Ask = Callable[[str, str], Answer]
+# Answers for many questions at once (a Ray cluster): each question with its Answer, or a one-line error message.
+AnswerAll = Callable[[list[Question]], Iterable[tuple[Question, "Answer | str"]]]
+
+
 def run_batch(
-    questions: Path,
+    questions: Path | Iterable[Question | BadLine],
     out: Path,
-    ask: Callable[[str, str], Answer],
+    ask: Ask | None = None,
     *,
+    resolve: Callable[[str], str] | None = None,
+    names: Mapping[str, str] | None = None,
+    answer_all: AnswerAll | None = None,
     on_bad_line: Callable[[BadLine], None] | None = None,
     on_failure: Callable[[Question, Exception], None] | None = None,
     progress: bool = False,
 ) -> BatchReport:
-    """Answer every question not yet in ``out``. ``ask(figure, question)`` returns an Answer. The answers file is
+    """Answer every question (a question file, or Questions) not yet in ``out`` (.jsonl, .csv or .parquet).
+
+    ``ask(figure, question)`` returns an Answer; ``answer_all(questions)``, when given, answers them all instead.
+    ``resolve`` turns a question's figure (an id or a name) into an id, once per distinct value; one it cannot
+    resolve fails that question alone. ``names`` gives each figure id's name for the rows. The answers file is
     held by this run while it writes."""
+    if ask is None and answer_all is None:
+        raise ValueError("run_batch needs ask or answer_all")
+    if output_kind(out) == "parquet":
+        from agent.cli.parquet import require_pyarrow
+
+        require_pyarrow()
+        if out.is_dir():
+            raise InputError(f"-o {out} is a folder", hint="name an answers file, e.g. answers.parquet")
     with _writing(out):
-        return _run_batch(questions, out, ask, on_bad_line, on_failure, progress)
+        return _run_batch(questions, out, ask, resolve, names or {}, answer_all, on_bad_line, on_failure, progress)
 
 
 @contextlib.contextmanager
@@ -210,46 +256,92 @@ def _writing(out: Path):
         lock.unlink(missing_ok=True)
 
 
-def _run_batch(questions, out, ask, on_bad_line, on_failure, progress) -> BatchReport:
+def _run_batch(questions, out, ask, resolve, names, answer_all, on_bad_line, on_failure, progress) -> BatchReport:
     from tqdm import tqdm
 
-    from agent.errors import AgentError
+    parquet = output_kind(out) == "parquet"
+    target = out
+    done: set[str] = set()
+    if parquet:
+        from agent.cli.parquet import parquet_ids, sidecar
 
-    items = list(read_questions(questions))
-    done = answered_ids(out)
+        target = sidecar(out)
+        done = parquet_ids(out)
+    done |= answered_ids(target)
     report = BatchReport(bad_lines=[], failed=[])
+
+    def bad(line: BadLine) -> None:
+        report.bad_lines.append(line)
+        if on_bad_line:
+            on_bad_line(line)
+
+    def failed(item: Question, exc: Exception) -> None:
+        report.failed.append((item.id, str(exc)))
+        if on_failure:
+            on_failure(item, exc)
+
+    items = list(read_questions(questions) if isinstance(questions, Path) else questions)
+    figure_of = _cached(resolve) if resolve else None
     todo: list[Question] = []
     seen: set[str] = set()
     for item in items:
         if isinstance(item, BadLine):
-            report.bad_lines.append(item)
-            if on_bad_line:
-                on_bad_line(item)
+            bad(item)
         elif item.id in done:
             report.skipped += 1
         elif item.id in seen:
-            bad = BadLine(item.line, f"duplicate id {item.id!r}")
-            report.bad_lines.append(bad)
-            if on_bad_line:
-                on_bad_line(bad)
+            bad(BadLine(item.line, f"duplicate id {item.id!r}"))
         else:
             seen.add(item.id)
-            todo.append(item)
-    writer = AnswerWriter(out)
+            figure = figure_of(item.figure) if figure_of else item.figure
+            if isinstance(figure, AgentError):
+                failed(item, figure)
+            else:
+                todo.append(dataclasses.replace(item, figure=figure))
+    writer = AnswerWriter(target)
     try:
-        for item in tqdm(todo, desc="answering", unit="q", disable=not progress):
-            try:
-                answer = ask(item.figure, item.question)
-            except AgentError as exc:
-                report.failed.append((item.id, str(exc)))
-                if on_failure:
-                    on_failure(item, exc)
+        results = (answer_all(todo) if answer_all else _ask_each(todo, ask)) if todo else ()
+        written: set[str] = set()
+        for item, result in tqdm(results, total=len(todo), desc="answering", unit="q", disable=not progress):
+            if item.id in written:  # a cluster that ran a question twice: the first answer stays
                 continue
-            writer.write(item.id, answer)
-            report.answered += 1
+            if isinstance(result, Answer):
+                written.add(item.id)
+                writer.write(item.id, result, names.get(result.figure, ""))
+                report.answered += 1
+            else:
+                failed(item, result if isinstance(result, Exception) else AgentError(str(result)))
     finally:
         writer.close()
+    if parquet:
+        from agent.cli.parquet import finish_parquet
+
+        finish_parquet(out, target)
     return report
 
 
-__all__ = ["AnswerWriter", "BadLine", "BatchReport", "Question", "answered_ids", "read_questions", "run_batch"]
+def _cached(resolve: Callable[[str], str]) -> Callable[[str], "str | AgentError"]:
+    """``resolve`` asked once per distinct value; a value it refuses gives the error (for each line naming it)."""
+    known: dict[str, str | AgentError] = {}
+
+    def figure_of(value: str) -> str | AgentError:
+        if value not in known:
+            try:
+                known[value] = resolve(value)
+            except AgentError as exc:
+                known[value] = exc
+        return known[value]
+
+    return figure_of
+
+
+def _ask_each(todo: list[Question], ask: Ask) -> Iterator[tuple[Question, "Answer | AgentError"]]:
+    for item in todo:
+        try:
+            yield item, ask(item.figure, item.question)
+        except AgentError as exc:
+            yield item, exc
+
+
+__all__ = ["AnswerAll", "AnswerWriter", "BadLine", "BatchReport", "Question", "answered_ids", "output_kind",
+           "read_questions", "run_batch", "selection_questions"]

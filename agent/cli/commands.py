@@ -153,32 +153,87 @@ def chat(figure: str, settings) -> None:
         run_repl(agent)
 
 
-@main.command(short_help="Answer a JSONL/CSV file of questions; resumable.")
-@click.argument("questions", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Answers file (.jsonl or .csv); an existing one is resumed.")
+RAY_BATCH_HELP = ("Answer on a Ray cluster: 'local' (default when given alone) starts one on this machine, or "
+                  "give the head's ADDRESS (host:port); this process alone writes the answers. Needs "
+                  "pip install -e \".[ray]\".")
+
+
+@main.command(short_help="Answer a file of questions, or ask a selection of figures; resumable.")
+@click.argument("questions", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
+              help="Answers file (.jsonl, .csv or .parquet); an existing one is resumed.")
+@click.option("--figures", "selection", metavar="SELECTION",
+              help="Ask each of these figures instead of reading QUESTIONS: comma-separated filters dynasty=D, "
+              "book=B, search=TEXT (in an id or a name), id=GLOB (e.g. cbdb-*), all of which a figure passes; or all.")
+@click.option("--question", "asked", multiple=True, metavar="TEXT",
+              help="With --figures: the question to ask each figure (repeatable: each figure, each question).")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help=RAY_BATCH_HELP)
+@click.option("--ray-workers", "ray_workers", type=click.IntRange(min=1), metavar="N",
+              help="With --ray: how many workers answer.")
 @settings_options
 @guard_options
-def batch(questions: Path, output: Path, settings) -> None:
-    """Answer every question in QUESTIONS (JSONL or CSV with id, figure, question)."""
-    from agent.cli.batch import run_batch
+def batch(questions: Path | None, output: Path, selection: str | None, asked: tuple[str, ...],
+          ray_address: str | None, ray_workers: int | None, settings) -> None:
+    """Answer every question in QUESTIONS (JSONL or CSV with id, figure, question; the figure by id or by name),
+    or ask every figure of --figures each --question. Rows are (id, figure, figure_name, question, text,
+    abstained, abstain_reason, citations, language, total_s); rerun the same command to go on after an
+    interruption."""
+    from agent.cli.batch import run_batch, selection_questions
+    from agent.library.catalog import catalogue, resolver
     from agent.pool import AgentPool
 
-    if questions.resolve() == output.resolve():
+    if questions is None and selection is None and ray_address and Path(ray_address).is_file():
+        questions, ray_address = Path(ray_address), "local"  # "--ray QUESTIONS": the file is no address
+    if questions is not None and (selection or asked):
+        raise InputError("give a question file or --figures with --question, not both")
+    if questions is None and not (selection or asked):
+        raise InputError("give a question file, or --figures SELECTION with --question TEXT",
+                         hint='e.g. agent batch --figures "dynasty=宋" --question "..." -o answers.jsonl')
+    if questions is None and not selection:
+        raise InputError("--question needs --figures SELECTION (or all)")
+    if questions is None and not any(q.strip() for q in asked):
+        raise InputError("--figures needs --question TEXT", hint="give the question to ask each figure")
+    if ray_workers is not None and not ray_address:
+        raise InputError("--ray-workers needs --ray")
+    if questions is not None and questions.resolve() == output.resolve():
         raise InputError("the output file must differ from the question file")
+    answer_all = _ray_answers(settings, ray_address, ray_workers) if ray_address else None
+    if questions is None:
+        from agent.library.selection import select_figures
+
+        items, where = selection_questions([e.id for e in select_figures(settings, selection)], asked), None
+    else:
+        items, where = questions, questions
     pool = AgentPool(settings, progress=True)
 
+    def line(q) -> str:
+        return f"{where}:{q.line}" if where is not None else q.id
+
     report = run_batch(
-        questions,
+        items,
         output,
         pool.ask,
-        on_bad_line=lambda bad: click.echo(f"{questions}:{bad.line}: skipped: {bad.reason}", err=True),
-        on_failure=lambda q, exc: click.echo(f"{questions}:{q.line}: failed: {exc}", err=True),
+        resolve=resolver(settings) if where is not None else None,
+        names={e.id: e.display_name for e in catalogue(settings)},
+        answer_all=answer_all,
+        on_bad_line=lambda bad: click.echo(f"{where}:{bad.line}: skipped: {bad.reason}", err=True),
+        on_failure=lambda q, exc: click.echo(f"{line(q)}: failed: {exc}", err=True),
         progress=True,
     )
     click.echo(
         f"{report.answered} answered, {report.skipped} already answered, "
         f"{len(report.bad_lines or [])} bad lines, {len(report.failed or [])} failed -> {output}"
     )
+
+
+def _ray_answers(settings, address: str, workers: int | None):
+    """The batch's answers computed by Ray workers (``agent.library.cluster``)."""
+    try:
+        from agent.library.cluster import ray_answers
+    except ImportError as exc:
+        raise InputError(f"--ray is not available here: {exc}", hint='pip install -e ".[ray]"') from None
+    return lambda todo: ray_answers(settings, address, todo, workers=workers)
 
 
 @main.command("eval", short_help="Score answers to eval question files; resumable.")

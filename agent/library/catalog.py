@@ -8,6 +8,7 @@ file under ``$AGENT_HOME/cache``, replaced atomically, and rebuilt when unreadab
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -125,4 +126,22 @@ def resolve(settings: Settings, id_or_name: str) -> str:
     return get_figure(settings, id_or_name).id  # raises, naming the known figures
 
 
-__all__ = ["Entry", "catalogue", "resolve", "search"]
+def resolver(settings: Settings) -> Callable[[str], str]:
+    """``resolve`` for many values (a batch file naming thousands of figures): the folders and the catalogue are
+    read once; a value that is no id and no name of exactly one figure goes to ``resolve``, which names why."""
+    dirs = figure_dirs(settings)
+    by_name: dict[str, set[str]] = {}
+    for entry in catalogue(settings):
+        for name in entry.names:
+            by_name.setdefault(_fold(name), set()).add(entry.id)
+
+    def one(id_or_name: str) -> str:
+        if id_or_name in dirs:
+            return id_or_name
+        ids = by_name.get(_fold(id_or_name.strip()), set())
+        return next(iter(ids)) if len(ids) == 1 else resolve(settings, id_or_name)
+
+    return one
+
+
+__all__ = ["Entry", "catalogue", "resolve", "resolver", "search"]
