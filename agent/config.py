@@ -47,6 +47,9 @@ class IngestSettings(_Section):
         20.0, gt=0, description="Largest source file or download accepted, in MB; a larger one is refused with the "
         "time indexing it would take (raise this to accept it).")
     download_timeout_s: float = Field(60.0, gt=0, description="Most seconds one URL download may take in all.")
+    keyword_store_min_chunks: int = Field(
+        400, ge=0, description="A figure with fewer passages stores no keyword index (bm25, term weights): it is "
+        "rebuilt from the passages when the index loads, in milliseconds, so a small figure costs 4 files, not 11.")
     index_chunks_per_s: float = Field(
         11.8, gt=0, description="Indexing speed for the estimate in that message (measured: 1,090 biographies, 2 cores).")
 

@@ -176,3 +176,27 @@ def test_catalogue_follows_a_changed_figure_file(home, tmp_path):
     assert resolve(settings, "辛壬") == "person-103"
     (home / "cache" / "catalog.json").write_text("{not json", encoding="utf-8")
     assert len(catalogue(settings)) == 3  # an unreadable cache is rebuilt
+
+
+def test_a_small_figure_stores_four_files_and_loads_the_same_keyword_index(home, tmp_path):
+    import numpy as np
+
+    from agent.index.store import build_index, load_index
+    from agent.ingest.figures import get_figure
+    from agent.text.terms import keyword_tokens
+
+    source = write_library(tmp_path / "lib")
+    assert invoke("library", "import", source).exit_code == 0
+    settings = load_settings()
+    figure = get_figure(settings, "person-101")
+    small = load_index(figure, settings)
+    assert sorted(p.name for p in small.path.iterdir()) == ["chronology.json", "chunks.jsonl", "dense.faiss",
+                                                             "manifest.json"]
+    stored_settings = settings.model_copy(update={"ingest": settings.ingest.model_copy(
+        update={"keyword_store_min_chunks": 0})})
+    build_index(figure, stored_settings, HashEmbedder())
+    stored = load_index(figure, stored_settings)
+    assert (stored.path / "bm25").is_dir() and (stored.path / "weights.json").is_file()
+    query = keyword_tokens("熙寧三年登進士第")
+    assert np.allclose(small.keyword.get_scores(query), stored.keyword.get_scores(query))
+    assert small.weights.to_json() == stored.weights.to_json()

@@ -226,19 +226,27 @@ def compute_index(figure: Figure, docs: list[Document], sources: dict[str, str],
     return BuiltIndex(figure.id, chunks, vectors, build_chronology(figure, docs, chunks), manifest)
 
 
-def write_index(settings: Settings, built: BuiltIndex) -> FigureIndex:
-    """Build the keyword and dense indexes of ``built`` and swap them into place at once."""
+def _keyword(texts: list[str]):
+    """The keyword index and term weights of the passages ``texts``."""
     import bm25s
-    import faiss
 
-    chunks, vectors = built.chunks, built.vectors
-    texts = [c.text for c in chunks]
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
     keyword = bm25s.BM25()
     tokens = [keyword_tokens(t) for t in texts]
     keyword.index([toks or ["\u0000"] for toks in tokens], show_progress=False)
-    weights = TermWeights.count(texts, tokens)
+    return keyword, TermWeights.count(texts, tokens)
+
+
+def write_index(settings: Settings, built: BuiltIndex) -> FigureIndex:
+    """Build the keyword and dense indexes of ``built`` and swap them into place at once. A small figure's
+    keyword index is not stored (``ingest.keyword_store_min_chunks``): loading rebuilds it."""
+    import faiss
+
+    chunks, vectors = built.chunks, built.vectors
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    keyword, weights = _keyword([c.text for c in chunks])
+    store_keyword = len(chunks) >= settings.ingest.keyword_store_min_chunks
+    manifest = {**built.manifest, "keyword_stored": store_keyword}
     final = index_path(settings, built.figure_id)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
@@ -249,14 +257,15 @@ def write_index(settings: Settings, built: BuiltIndex) -> FigureIndex:
             for chunk in chunks:
                 fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
         faiss.write_index(dense, str(tmp / "dense.faiss"))
-        keyword.save(str(tmp / "bm25"))
-        (tmp / "weights.json").write_text(weights.to_json(), encoding="utf-8")
+        if store_keyword:
+            keyword.save(str(tmp / "bm25"))
+            (tmp / "weights.json").write_text(weights.to_json(), encoding="utf-8")
         (tmp / "chronology.json").write_text(built.chronology.to_json(), encoding="utf-8")
-        (tmp / MANIFEST).write_text(json.dumps(built.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         swap_dir(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return FigureIndex(built.figure_id, final, built.manifest, chunks, dense, keyword, weights, built.chronology)
+    return FigureIndex(built.figure_id, final, manifest, chunks, dense, keyword, weights, built.chronology)
 
 
 def previous_vectors(path: Path, embedder: Embedder) -> dict[str, np.ndarray]:
@@ -318,8 +327,11 @@ def load_index(figure: Figure, settings: Settings) -> FigureIndex:
         with (path / "chunks.jsonl").open(encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
         dense = faiss.read_index(str(path / "dense.faiss"))
-        keyword = bm25s.BM25.load(str(path / "bm25"))
-        weights = TermWeights.from_json((path / "weights.json").read_text(encoding="utf-8"))
+        if manifest.get("keyword_stored", True):
+            keyword = bm25s.BM25.load(str(path / "bm25"))
+            weights = TermWeights.from_json((path / "weights.json").read_text(encoding="utf-8"))
+        else:
+            keyword, weights = _keyword([c.text for c in chunks])
         chronology = Chronology.from_json((path / "chronology.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexError_(f"the index at {path} is damaged ({exc})", hint=f"run: {cmd}") from None

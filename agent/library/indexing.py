@@ -19,11 +19,11 @@ from agent.index.embeddings import Embedder
 from agent.index.store import (
     REBUILT_STATES,
     BuiltIndex,
-    previous_vectors,
     compute_index,
     index_lock,
     index_path,
     index_state,
+    previous_vectors,
     write_index,
 )
 from agent.ingest.corpus import figure_documents, sources_state
