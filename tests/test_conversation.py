@@ -159,3 +159,16 @@ def test_a_turn_without_its_dialogue_or_number_is_a_clear_error(tmp_path, bad):
                     + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="q.jsonl:1: a dialogue turn needs"):
         read_eval_questions(path)
+
+
+def test_a_pasted_block_of_lines_is_one_question(tiny_model_home):
+    from .test_streaming import FIRST as CHECKED
+    from .test_streaming import chat_in_terminal
+
+    tiny_model_home(CHECKED)
+    pasted = "我读到这样一段话，想问问你。\n你是哪年入长安的？\n".encode()
+    out, status = chat_in_terminal([(b"", b"> "), (pasted, b"\n> "), (b"\x04", b"")])
+    assert status == 0 and out.count("> ") == 2, out  # one answer, then the prompt once more
+    typed, status = chat_in_terminal([(b"", b"> "), ("你是哪年入长安的？\n".encode(), b"\n> "),
+                                      ("你是哪年入长安的？\n".encode(), b"\n> "), (b"\x04", b"")])
+    assert status == 0 and typed.count("> ") == 3 and typed.count("742年到达长安") == 2, typed

@@ -65,9 +65,36 @@ def line_history(path: Path) -> Iterator[None]:
             readline.write_history_file(path)
 
 
+PASTE_GAP_S = 0.03  # lines that arrive closer together than this were pasted at once: they are one question
+
+
+def _pending(stream, timeout: float = PASTE_GAP_S) -> bool:
+    """More input is already waiting on a terminal (the rest of a pasted block)."""
+    import select
+
+    try:
+        return stream.isatty() and bool(select.select([stream], [], [], timeout)[0])
+    except (OSError, ValueError):
+        return False
+
+
+def read_question(prompt: str) -> str:
+    """One question from the terminal: a line, or a block of lines pasted at once (a passage quoted with its
+    question), joined with newlines; typed lines are separate questions."""
+    import sys
+
+    lines = [click.prompt(prompt, prompt_suffix="", default="", show_default=False)]
+    while _pending(sys.stdin):
+        try:
+            lines.append(input())
+        except EOFError:
+            break
+    return "\n".join(lines)
+
+
 def run_repl(agent: Agent, *, read: Callable[[str], str] | None = None) -> None:
     """Read questions until /quit or end of input; a failed turn prints its error and the loop goes on."""
-    read = read or (lambda prompt: click.prompt(prompt, prompt_suffix="", default="", show_default=False))
+    read = read or read_question
     guard = agent.settings.guard
     conversation = agent.conversation()
     when = f", as of {guard.as_of}" if guard.as_of is not None and guard.enabled else ""
