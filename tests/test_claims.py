@@ -245,11 +245,13 @@ def test_a_long_answer_sentence_binds_its_date_by_what_it_says_around_it(verifie
                       "and became a drafter of edicts in the Hanlin Academy.", "en")
     long = ("In the second year of Tianbao, 天寶二年, I was received in the Golden Bell Hall in the robes of the seventh "
             "rank, was at once granted the silver fish and red robe, and became a drafter of edicts in the Hanlin Academy.")
-    [check] = verifier.check([SentenceSupport(long, [1], 1.0)], [p])
+    checks = verifier.check([SentenceSupport(long, [1], 1.0)], [p])
+    [check] = [c for c in checks if c.kind == "date"]
     assert (check.text, check.status) == ("天寶二年", "supported")  # "seventh" stands in the passage's sentence
+    assert [(c.text, c.status) for c in checks if c.kind == "number"] == [("the seventh rank", "supported")]
     other = ("In the second year of Tianbao, 天寶二年, I fell ill on the road to the south, and my brother sent me "
              "medicine, money and letters from the family estate in the hills.")
-    [check] = verifier.check([SentenceSupport(other, [1], 1.0)], [p])
+    [check] = [c for c in verifier.check([SentenceSupport(other, [1], 1.0)], [p]) if c.kind == "date"]
     assert check.status != "supported"
 
 

@@ -53,6 +53,7 @@ from agent.verify.claims import (
     yes_no,
 )
 from agent.verify.hedge import failing
+from agent.verify.ordinals import find_ordinals, ordinal_check
 from agent.verify.silence import SilenceItem, matching, silence_items
 from agent.verify.support import (
     DATE_CONTEXT_CHARS,
@@ -169,6 +170,8 @@ class Verifier:
                                         passages, evidence)
                      for m in raw if int(m.group(0).replace(",", "")) >= least]
             mine += [decimal_check(s.sentence, m.group(0), cited, others, passages, evidence) for m in decimals]
+            mine += [ordinal_check(s.sentence, o, cited, others, passages, [e.text for e in evidence])
+                     for o in find_ordinals(blank_dates(s.sentence, dates))]
             checks += mine
             # A sentence whose dates are bound to a passage sentence about the same thing has had its content
             # checked with them; the content check is for the others.

@@ -1,0 +1,43 @@
+"""Ordinal claims are checked against a passage sentence that ranks the same thing (sentences written for the test)."""
+
+from agent.answer import Passage
+from agent.verify.ordinals import find_ordinals, ordinal_check, ordinal_supported
+
+
+def _one(text):
+    (found,) = find_ordinals(text)
+    return found
+
+
+def test_ordinals_that_rank_a_thing_are_found_in_both_languages():
+    assert (_one("I was the 7th mayor of the town.").value, _one("I was the 7th mayor of the town.").head) == (7, "mayor")
+    assert _one("She was their ninth daughter.").head == "daughter"
+    assert (_one("我是家中第四子。").value, _one("我是家中第四子。").head) == (4, "子")
+    assert _one("我是家中第四个儿子。").head == "子"  # 第四个儿子 ranks what 第四子 ranks
+    assert _one("他是某王九世孫。").value == 9
+    assert _one("我是第六位县令。").head == "县"
+
+
+def test_ordinals_of_dates_and_counts_of_times_are_not_this_checks_matter():
+    for text in ("On the 9th day of May we left.", "In the third year of the reign he fell ill.", "乾德第四年春",
+                 "I was chosen for the second time.", "He spoke first.", "the nineteenth century"):
+        assert find_ordinals(text) == [], text
+
+
+def test_support_needs_the_same_ordinal_of_the_same_thing():
+    claim = _one("I was the 7th mayor of the town.")
+    assert ordinal_supported(claim, "The council met. He became the seventh mayor in a wet spring.")
+    assert not ordinal_supported(claim, "He was the sixth mayor. The 7th of June was wet.")
+    assert not ordinal_supported(claim, "He was the seventh clerk of the mill.")
+    assert ordinal_supported(_one("我是第四子。"), "某某，字某，其父第四子也。")
+    assert not ordinal_supported(_one("我是第四子。"), "某某第四女，嫁于某。")
+
+
+def test_an_unsupported_ordinal_is_an_unsupported_number_check():
+    passages = [Passage(id="p1", text="He was the sixth mayor of the town.", source="t", locator="l", score=1.0)]
+    check = ordinal_check("I was the 7th mayor.", _one("I was the 7th mayor."), [0], [], passages,
+                          [p.text for p in passages])
+    assert check.kind == "number" and check.status == "unsupported" and "mayor" in check.note
+    ok = ordinal_check("I was the sixth mayor.", _one("I was the sixth mayor."), [0], [], passages,
+                       [p.text for p in passages])
+    assert ok.status == "supported" and ok.evidence == "p1"
