@@ -430,3 +430,15 @@ def test_tiny_gguf_invented_fact_is_removed(tiny_model_home):
     assert ans.abstained and ans.abstain_reason == "not_in_sources" and "蔬菜" not in ans.text
     assert any(c.kind == "claim" and c.status == "unsupported" for c in ans.date_checks)
     assert "蔬菜" in agent.ask("你幼年在哪裡讀書？", guard=False).text
+
+
+def test_a_sentence_that_echoes_the_instructions_answers_nothing(verifier):
+    from agent.verify.echo import echoes_instructions
+
+    p = _passage("a", "某甲，字子乙，明州人。少好學，登進士第。")
+    [check] = verifier.check([SentenceSupport("史料中寫明的事：我是某甲。", [1], 1.0)], [p], question="你的家鄉在何處？")
+    assert (check.kind, check.status, check.note) == ("claim", "unsupported",
+                                                      "the sentence speaks of the passages, not of the figure's life")
+    assert echoes_instructions("Using only years and numbers the passages state, I came home.")
+    for honest in ("我是明州人。", "史料沒有寫明我的生年。", "The records do not give it.", "I never guessed."):
+        assert not echoes_instructions(honest), honest

@@ -52,6 +52,7 @@ from agent.verify.claims import (
     states_time,
     yes_no,
 )
+from agent.verify.echo import echoes_instructions
 from agent.verify.hedge import failing
 from agent.verify.ordinals import find_ordinals, ordinal_check
 from agent.verify.silence import SilenceItem, matching, silence_items
@@ -183,7 +184,8 @@ class Verifier:
                 # a date answers "when", not "where": "我是在西元前85年出生的" for 你在哪座城市出生？ says nothing new
                 quantity = (bool(dates or all_numbers or raw or decimals) or states_quantity(s.sentence)) and not where
                 says_more = says_more or quantity or any(new)
-                finding = ClaimFinding(s.sentence, "", "meta") if speaks_of_passages(s.sentence) else \
+                meta = speaks_of_passages(s.sentence) or echoes_instructions(s.sentence)
+                finding = ClaimFinding(s.sentence, "", "meta") if meta else \
                     None if bound else self.content.check(question, s.sentence, numbered, passages, new)
                 if finding:
                     checks.append(claim_check(finding))
