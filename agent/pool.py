@@ -18,12 +18,14 @@ from agent.ingest.figures import get_figure
 class AgentPool:
     """Agents for several figures sharing one embedder and one chat model (batch and eval)."""
 
-    def __init__(self, settings: Settings, *, progress: bool = False) -> None:
+    def __init__(self, settings: Settings, *, progress: bool = False, embedder: Embedder | None = None,
+                 llm: ChatModel | None = None) -> None:
+        """``embedder`` and ``llm`` default to the configured ones, made on the first question."""
         self.settings = settings
         self.progress = progress
         self._agents: dict[str, Agent] = {}
-        self._embedder: Embedder | None = None
-        self._llm: ChatModel | None = None
+        self._embedder = embedder
+        self._llm = llm
 
     def get(self, figure_id: str) -> Agent:
         if figure_id not in self._agents:

@@ -6,8 +6,9 @@ import time
 
 import click
 
+from agent.cli.library import compute_for, ray_option
 from agent.cli.options import settings_options
-from agent.errors import InputError
+from agent.errors import AgentError, InputError
 
 
 def source_options(func):
@@ -99,9 +100,11 @@ def index() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when the index is up to date.")
 @click.option("--warm", is_flag=True, help="Also evaluate and save each figure's fixed prompt prefix (a whole-source "
               "figure's instructions and passages), so that its first question starts at once.")
+@ray_option
 @settings_options
-def index_build(figure: str | None, all_figures: bool, force: bool, warm: bool, settings) -> None:
-    """Build FIGURE's index (or --all); up-to-date indexes are reused."""
+def index_build(figure: str | None, all_figures: bool, force: bool, warm: bool, ray_address: str | None,
+                ray_workers: int | None, settings) -> None:
+    """Build FIGURE's index (or --all, their passages embedded in groups); up-to-date indexes are reused."""
     from agent.index.embeddings import make_embedder
     from agent.index.store import build_index, index_loads, index_state
     from agent.ingest.figures import get_figure, list_figures
@@ -109,7 +112,7 @@ def index_build(figure: str | None, all_figures: bool, force: bool, warm: bool, 
     if bool(figure) == all_figures:
         raise InputError("name one FIGURE or give --all", hint="see 'agent figures'")
     targets = list_figures(settings) if all_figures else [get_figure(settings, figure)]
-    embedder = None
+    todo = []
     for fig in targets:
         state = index_state(fig, settings)
         if state == "ok" and not force:
@@ -117,11 +120,55 @@ def index_build(figure: str | None, all_figures: bool, force: bool, warm: bool, 
                 click.echo(f"{fig.id}: up to date")
                 continue
             state = "damaged"  # its manifest is whole but an array file is not: build it again
-        embedder = embedder or make_embedder(settings.embedding, settings.models_dir)
+        todo.append((fig, state))
+    embedder = None
+    if todo and not all_figures and not ray_address:  # one figure: with its progress bar of passages
+        fig, state = todo[0]
+        embedder = make_embedder(settings.embedding, settings.models_dir)
         built = build_index(fig, settings, embedder, progress=True)
         click.echo(f"{fig.id}: built {len(built)} chunks ({state}) -> {built.path}")
+    elif todo:
+        _build_grouped(todo, settings, compute_for(settings, ray_address, ray_workers))
     if warm:
         _warm(targets, settings, embedder)
+
+
+def _build_grouped(todo, settings, compute) -> None:
+    """Index the figures in groups (their passages embedded together), here or by Ray workers; this process
+    writes each index. A figure that fails is named and the others go on; the command then exits with 1."""
+    from tqdm import tqdm
+
+    from agent.index.embeddings import embedder_id
+    from agent.index.store import index_path
+    from agent.library.importer import GROUP_FIGURES, groups
+    from agent.library.indexing import Failed, make_job, write_built
+
+    states = {fig.id: state for fig, state in todo}
+    failed = 0
+    eid = embedder_id(settings.embedding)
+
+    def jobs():
+        nonlocal failed
+        for fig, _ in todo:
+            try:
+                yield make_job(fig, settings, eid)
+            except (AgentError, OSError, ValueError) as exc:
+                failed += 1
+                click.echo(f"error: {fig.id}: {exc}", err=True)
+
+    with tqdm(total=len(todo), desc="indexing", unit="figure", leave=False, disable=None) as bar:  # a terminal only
+        for results in compute(groups(jobs(), GROUP_FIGURES)):
+            for built in results:
+                bar.update(1)
+                if isinstance(built, Failed):
+                    failed += 1
+                    click.echo(f"error: {built.figure_id}: {built.message}", err=True)
+                    continue
+                write_built(settings, built)
+                click.echo(f"{built.figure_id}: built {len(built.chunks)} chunks ({states[built.figure_id]}) -> "
+                           f"{index_path(settings, built.figure_id)}")
+    if failed:
+        raise SystemExit(1)
 
 
 def _warm(figures, settings, embedder) -> None:
