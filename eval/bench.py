@@ -61,14 +61,15 @@ PARTS = ("index", "retrieval", "answer")
 SEED = 0
 REPLICA_NOISE = 0.1  # norm of the noise added to a replicated unit vector
 BIOS_FIGURE = "bench-dynastic-bios"
+# Written for this benchmark (none is an evaluation question): dated, undated, English, and unanswerable.
 ANSWER_QUESTIONS = [
-    "你何时入长安？",
+    "你第一次到长安是哪一年？",
     "你母亲梦见了什么？",
     "高力士为什么恨你？",
-    "你为什么被流放夜郎？",
-    "When did you come to Chang'an?",
+    "你后来为何被流放？",
+    "In what year did you first reach Chang'an?",
     "What did He Zhizhang call you?",
-    "你的手机号码是多少？",
+    "你用什么牌子的电脑？",
 ]
 
 

@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--ray", nargs="?", const="local", help="Import on Ray (local or ADDRESS).")
     parser.add_argument("--ask", type=int, default=100, help="Figures asked their native place (seeded sample).")
     parser.add_argument("--models", type=Path, help="A models folder to link (the converted embedder, the GGUF).")
+    parser.add_argument("--backend", choices=["torch", "onnx", "onnx-int8"],
+                        help="[embedding] backend written to the home's config.toml (default: the configured one).")
     parser.add_argument("-o", "--output", type=Path, help="Write the results as JSON here.")
     args = parser.parse_args()
 
@@ -110,17 +112,20 @@ def main() -> None:
     home.mkdir(parents=True, exist_ok=True)
     if args.models and not (home / "models").exists():
         (home / "models").symlink_to(args.models.resolve())
+    if args.backend:
+        (home / "config.toml").write_text(f'[embedding]\nbackend = "{args.backend}"\n', encoding="utf-8")
     env = {**os.environ, "AGENT_HOME": str(home), "PYTHONPATH": str(ROOT)}
     source = args.source
     if args.limit:
         source = limited_copy(source, args.limit, home / "source")
-    out: dict = {"source": str(args.source), "limit": args.limit, "ray": args.ray, "cpus": os.cpu_count()}
+    out: dict = {"source": str(args.source), "limit": args.limit, "ray": args.ray, "backend": args.backend,
+                 "cpus": os.cpu_count()}
 
     cmd = [*AGENT, "library", "import", str(source)] + (["--ray", args.ray] if args.ray else [])
     wall, log = run(cmd, env)
     out["import_s"] = round(wall, 1)
     out["import_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
-    out["import_summary"] = log.strip().splitlines()[-2] if log.strip() else ""
+    out["import_summary"] = next((line for line in log.splitlines() if " figures from " in line), "")
     manifests = list((home / "indexes").glob("*/manifest.json"))
     chunks = sum(json.loads(m.read_text(encoding="utf-8"))["n_chunks"] for m in manifests)
     out.update(figures=len(manifests), chunks=chunks, chunks_per_s=round(chunks / wall, 1))
