@@ -119,6 +119,17 @@ def test_a_question_about_offices_is_given_the_dated_appointments():
         assert asked_fact(question) != "offices", question
 
 
+def test_a_fact_of_the_life_is_recognised_whatever_form_its_english_words_take():
+    from agent.verify.claims import asked_fact
+
+    # the question's words are stemmed (home -> hom, place -> plac): the fact words must be compared stemmed too
+    for question in ("Which was your home town?", "What is your native place?", "Where do you come from?"):
+        assert asked_fact(question) == "native_place", question
+    assert asked_fact("How old were you at your death?") == "age_at_death"
+    for question in ("Where was your brother's home town?", "What was the native place of your teacher?"):
+        assert asked_fact(question) is None, question
+
+
 def test_the_offices_passage_lists_appointments_up_to_the_cutoff(tmp_path, embedder):
     probe, _ = _agent(tmp_path / "probe", embedder, [])
     n = len(probe.whole_source()) + 1

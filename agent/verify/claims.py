@@ -105,6 +105,8 @@ _ASKS_COURTESY_RE = re.compile(r"(?i)\bcourtesy\s+name\b|\bstyle\s+name\b|表字
 # What a question about the figure's own birth, death, age, native place or courtesy name may say besides.
 _FACT_WORDS = frozenset({"born", "birth", "die", "di", "death", "dead", "courtesy", "style", "native", "hometown",
                          "home", "town", "place", "city", "region", "country", "age", "come", "pas", "pass", "away"})
+# A question's words come stemmed ("home" -> "hom"), so each fact word is looked for in both forms.
+_FACT_STEMS = _FACT_WORDS | {stem(w) for w in _FACT_WORDS}
 _FACT_CHARS = frozenset("死生人里裡纪紀籍贯貫乡鄉家故老祖字号號岁歲寿壽出享活")
 # ... and what a question about its offices may say besides.
 _OFFICE_WORDS = frozenset({"office", "offic", "post", "position", "career", "title", "hold", "held", "serve", "serv",
@@ -121,7 +123,7 @@ def asked_fact(question: str) -> str | None:
         other = {w for w in words if not (all(c in _OFFICE_CHARS for c in w) if is_cjk(w) else stem(w) in _OFFICE_WORDS
                                           or w in _OFFICE_WORDS)}
         return None if other or chars - _OFFICE_CHARS else "offices"
-    other = {w for w in words if not (all(c in _FACT_CHARS for c in w) if is_cjk(w) else w in _FACT_WORDS)}
+    other = {w for w in words if not (all(c in _FACT_CHARS for c in w) if is_cjk(w) else w in _FACT_STEMS)}
     if other or chars - _FACT_CHARS:
         return None  # about someone or something else: 杜甫是哪一年去世的？, your father's courtesy name
     death = bool(_LIFE_EVENT_QUESTION["death"].search(question))
