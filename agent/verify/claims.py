@@ -321,7 +321,8 @@ def claim_check(f: ClaimFinding) -> DateCheck:
             "other_event": "the question asks when the figure was born or died; the answer dates something else",
             "other_matter": "the question asks when something happened; the answer dates another matter",
             "restates": "the answer only repeats the question",
-            "meta": "the sentence speaks of the passages, not of the figure's life"}.get(f.reason, "no passage says this")
+            "meta": "the sentence speaks of the passages, not of the figure's life",
+            "not_own_view": "the passage gives this view as someone else's, not the figure's"}.get(f.reason, "no passage says this")
     return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)
 
 

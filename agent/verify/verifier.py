@@ -56,6 +56,7 @@ from agent.verify.echo import echoes_instructions
 from agent.verify.hedge import failing
 from agent.verify.ordinals import find_ordinals, ordinal_check
 from agent.verify.silence import SilenceItem, matching, silence_items
+from agent.verify.stance import view_not_own
 from agent.verify.support import (
     DATE_CONTEXT_CHARS,
     DATE_CONTEXT_SHARE,
@@ -187,6 +188,9 @@ class Verifier:
                 meta = speaks_of_passages(s.sentence) or echoes_instructions(s.sentence)
                 finding = ClaimFinding(s.sentence, "", "meta") if meta else \
                     None if bound else self.content.check(question, s.sentence, numbered, passages, new)
+                if not finding and cited and view_not_own(s.sentence, [passages[i].text for i in cited],
+                                                          self.boundary.figure.names.values()):
+                    finding = ClaimFinding(s.sentence, "", "not_own_view")
                 if finding:
                     checks.append(claim_check(finding))
         if question is not None and supports:

@@ -1,0 +1,71 @@
+"""Views the figure gives as its own: "I thought the war necessary", "I opposed the bill", "in my view ...".
+
+Rule: an answer sentence in which the figure states a view as its own is supported only by a passage sentence that
+holds the view's words and gives them as the speaker's or the figure's, not as someone else's: where that sentence
+has a verb of saying, urging or believing (says, urged, telling, claims, holds), the first person, he or she, or
+the figure's name must come before it to be its subject. "At one time urging the national honor ... as among the objects of the
+war" reports another's aims and does not make "I thought the war necessary to the national honor" the figure's
+view. Only English is checked: the subjects a Chinese biography leaves out do not show whose view it gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from agent.text.sentences import split_sentences
+from agent.text.terms import content_terms, keyword_tokens
+from agent.verify.citations import lexical_share, passage_tokens
+
+# Share of the view's content words a passage sentence must hold to be the one that gives it.
+VIEW_SHARE = 0.5
+
+_STANCE_RE = re.compile(
+    r"(?i)\b(?:I|we)\s+(?:(?:always|also|still|then|had|have|firmly|strongly|never|once|did\s+not|didn't)\s+){0,2}"
+    r"(?:thought|think|believed?|felt|feel|considered?|regarded?|supported|support|favou?red|favou?r|opposed|oppose|"
+    r"approved|approve|deemed|judged|maintained|argued|insisted|was\s+(?:convinced|persuaded|sure|certain))\b|"
+    r"\b(?:in|to)\s+my\s+(?:view|mind|opinion|judge?ment|eyes)\b|\bmy\s+(?:view|opinion|belief|position)\b")
+_REPORT_RE = re.compile(
+    r"(?i)\b(?:say|says|said|saying|urge[sd]?|urging|tell|tells|told|telling|claim(?:s|ed|ing)?|assert(?:s|ed|ing)?|"
+    r"declar(?:e|es|ed|ing)|contend(?:s|ed|ing)?|insist(?:s|ed|ing)?|argu(?:e|es|ed|ing)|maintain(?:s|ed|ing)?|"
+    r"propos(?:e|es|ed|ing)|alleg(?:e|es|ed|ing)|profess(?:es|ed|ing)?|hold(?:s|ing)?|believ(?:e|es|ed|ing)|"
+    r"think(?:s|ing)?|thought)\b")
+_OWN_SUBJECT_RE = re.compile(r"(?i)\b(?:I|we|he|she)\b")
+_MARKER_RE = re.compile(r"\[\d+(?:[,，]\s*\d+)*\]")
+
+
+def states_own_view(sentence: str) -> bool:
+    """True for an English sentence in which the figure gives a view as its own ("I thought ...", "in my view")."""
+    return bool(_STANCE_RE.search(sentence))
+
+
+def reports_another(sentence: str, names: Iterable[str] = ()) -> bool:
+    """True when a verb of saying, urging or believing in ``sentence`` has no first person, he or she or figure's
+    name before it in the sentence to be its subject: the words are someone else's ("At one time urging the
+    national honor ..."; "The senator tells us that ...")."""
+    words = {w for n in names for w in re.findall(r"[a-z]{3,}", n.lower())}  # "Lincoln" names Abraham Lincoln
+    for m in _REPORT_RE.finditer(sentence):
+        before = sentence[: m.start()]
+        if _OWN_SUBJECT_RE.search(before) or words & set(re.findall(r"[a-z]+", before.lower())):
+            continue
+        return True
+    return False
+
+
+def view_not_own(sentence: str, passages: Iterable[str], names: Iterable[str] = ()) -> bool:
+    """True when ``sentence`` gives a view as the figure's own, some passage sentence holds the view's words, and
+    every such sentence gives them as someone else's. False when no passage sentence holds them (the content check
+    decides that case) or when the sentence is not such a view."""
+    if not states_own_view(sentence) or re.search(r"[\u4e00-\u9fff]", sentence):
+        return False
+    names = [n for n in names if n and re.search(r"[A-Za-z]", n)]
+    view = _MARKER_RE.sub(" ", _STANCE_RE.sub(" ", sentence))
+    words, _chars = content_terms(view, exclude=frozenset(t for n in names for t in keyword_tokens(n)))
+    if len(words) < 2:
+        return False
+    holding = [s for text in passages for s in (split_sentences(text) or [text])
+               if lexical_share((words, set()), passage_tokens(s)) >= VIEW_SHARE]
+    return bool(holding) and all(reports_another(s, names) for s in holding)
+
+
+__all__ = ["VIEW_SHARE", "reports_another", "states_own_view", "view_not_own"]
