@@ -187,11 +187,10 @@ def test_make_embedder_picks_the_backend(tiny, tmp_path):
 @pytest.mark.slow
 def test_real_default_model_parity():
     from agent.config import load_settings
-    from agent.index.e5convert import E5_DIR_NAME, is_converted
+    from agent.index.e5convert import ensure_e5_model
 
     settings = load_settings()
-    if not is_converted(settings.models_dir / E5_DIR_NAME):
-        pytest.skip(f"the converted default embedder is not in {settings.models_dir} (run any agent command once)")
+    ensure_e5_model(settings.models_dir)  # converted once, as a user's first command does; later tests reuse it
     texts = ["李白字太白，興聖皇帝九世孫。", "蘇軾，字子瞻，眉州眉山人。", "Lincoln spoke at Gettysburg in 1863."]
     ref = make_embedder(EmbeddingSettings(backend="torch"), settings.models_dir)
     want, want_q = ref.embed_documents(texts), ref.embed_query("李白是哪裡人？")
