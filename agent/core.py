@@ -23,7 +23,7 @@ from agent.ingest.corpus import read_specs
 from agent.ingest.figures import Figure, get_figure
 from agent.ingest.timeline import load_timeline
 from agent.retrieve.hybrid import HybridRetriever, make_langchain_retriever
-from agent.text.script import detect_language, in_script_of
+from agent.text.script import detect_language, in_script_of, script_sample
 from agent.verify.boundary import (
     AFTER_MY_TIME,
     NOT_PRESENT,
@@ -148,8 +148,9 @@ class Agent(FigurePrompt):
         answer = Answer(figure=self.figure.id, question=question, text="", language=lang)
         answer.model = ModelInfo(file=llm.model_file.name, sha256=llm.model_file.sha256)
         streamed: list[str] = []
+        scripted = script_sample(question, [a.question for a in history])  # 那是哪一年？ follows the conversation
         gate = SentenceGate(cite=None, check=None, emit=on_event or (lambda event: None),
-                            convert=lambda text: in_script_of(text, question),
+                            convert=lambda text: in_script_of(text, scripted),
                             stopped=getattr(on_event, "stopped", lambda: False))
 
         def finish(text: str | None = None, reason: str | None = None, evidence: str = "") -> Answer:
@@ -158,7 +159,7 @@ class Agent(FigurePrompt):
                             NOT_PRESENT: prompts.ABSTAIN_NOT_PRESENT}.get(reason, prompts.ABSTAIN_NOT_IN_SOURCES)
                 text = template[lang].format(name=self.figure.name(lang), evidence=evidence)
                 answer.abstained, answer.abstain_reason, answer.citations = True, reason, []
-            answer.text = in_script_of(text or "", question)
+            answer.text = in_script_of(text or "", scripted)
             if on_token and not streamed:
                 on_token(answer.text)
             answer.timings.total = round(time.perf_counter() - start, 4)
@@ -212,12 +213,12 @@ class Agent(FigurePrompt):
                 gate.feed(token)
             if on_token and not guarded:
                 streamed.append(token)
-                on_token(in_script_of(token, question))
+                on_token(in_script_of(token, scripted))
 
         generation = llm.generate(messages, on_token=stream if on_event or (on_token and not guarded) else None)
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
         self._count(answer, generation)
-        raw = cut_repetition(in_script_of(generation.text.strip(), question))
+        raw = cut_repetition(in_script_of(generation.text.strip(), scripted))
         if not raw or prompts.declines(raw, lang):
             return refuse()
         text, citations, supports = self._cite(raw, relevant)
@@ -227,7 +228,7 @@ class Agent(FigurePrompt):
         if guarded:
             if all(says_silent(s.sentence) for s in supports):  # "史料中未載。[1]" is an abstention, not an answer
                 return refuse()
-            guard_ = self._guard(boundary, answer, question, lang)
+            guard_ = self._guard(boundary, answer, scripted, lang)
             text, citations, checks = guard_.review(question, lang, messages, raw, (text, citations, supports), relevant)
             # a date or number that a chronology passage supports says so: it rests on a computation, not a quotation
             answer.date_checks = [replace(c, where=CHRONOLOGY_KIND) if c.status == "supported" and

@@ -172,3 +172,16 @@ def test_a_pasted_block_of_lines_is_one_question(tiny_model_home):
     typed, status = chat_in_terminal([(b"", b"> "), ("你是哪年入长安的？\n".encode(), b"\n> "),
                                       ("你是哪年入长安的？\n".encode(), b"\n> "), (b"\x04", b"")])
     assert status == 0 and typed.count("> ") == 3 and typed.count("742年到达长安") == 2, typed
+
+
+def test_a_question_the_same_in_both_scripts_is_answered_in_the_conversations_script(settings, embedder):
+    from agent.text.script import script_sample
+
+    assert script_sample("那是哪一年？", ["你是哪年入长安的？"]) == "你是哪年入长安的？"
+    assert script_sample("那是哪一年？", ["你是哪年入長安的？"]) == "你是哪年入長安的？"
+    assert script_sample("那是哪一年？") == "那是哪一年？" and script_sample("后来呢？", ["長安"]) == "后来呢？"
+    agent, _ = _agent(settings, embedder, [FIRST, FIRST])
+    conv = agent.conversation()
+    conv.ask("你是哪年入长安的？")
+    second = conv.ask("那是哪一年？")
+    assert "到达长安" in second.text and "到達" not in second.text, second.text

@@ -49,5 +49,13 @@ def in_script_of(text: str, question: str) -> str:
     return to_simplified(text) if is_simplified(question) else to_traditional(text)
 
 
-__all__ = ["CJK_CHARS", "CJK_RE", "cjk_ratio", "detect_language", "in_script_of", "is_simplified", "to_simplified",
-           "to_traditional"]
+def script_sample(question: str, earlier: list[str] = ()) -> str:
+    """The text whose script an answer to ``question`` is written in: the question, unless all its characters are
+    the same in both scripts (那是哪一年？), then the latest earlier question of the conversation that is not."""
+    if to_simplified(question) != question or to_traditional(question) != question:
+        return question
+    return next((q for q in reversed(earlier) if to_simplified(q) != q or to_traditional(q) != q), question)
+
+
+__all__ = ["CJK_CHARS", "CJK_RE", "cjk_ratio", "detect_language", "in_script_of", "is_simplified", "script_sample",
+           "to_simplified", "to_traditional"]
