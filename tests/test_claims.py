@@ -442,3 +442,16 @@ def test_a_sentence_that_echoes_the_instructions_answers_nothing(verifier):
     assert echoes_instructions("Using only years and numbers the passages state, I came home.")
     for honest in ("我是明州人。", "史料沒有寫明我的生年。", "The records do not give it.", "I never guessed."):
         assert not echoes_instructions(honest), honest
+
+
+def test_a_question_asking_how_old_is_not_answered_by_a_year(verifier):
+    from agent.verify.age_answer import asks_age
+
+    assert asks_age("那时你多大？") and asks_age("How old were you then?") and asks_age("你當時幾歲？")
+    assert not asks_age("你的房子有多大的院子？") and not asks_age("你是哪一年来的？")
+    p = _passage("a", "測詩人天寶元年入京，時年四十二。")
+    q = "那时你多大？"
+    year = [SentenceSupport("当时我多大是天宝元年。", [1], 1.0)]
+    assert ("claim", "the question asks how old; the answer gives a year, not an age") in _claims(verifier.check(year, [p], q))
+    age = [SentenceSupport("天宝元年我四十二岁。", [1], 1.0)]
+    assert "the question asks how old; the answer gives a year, not an age" not in [n for _, n in _claims(verifier.check(age, [p], q))]

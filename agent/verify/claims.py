@@ -316,6 +316,7 @@ def claim_check(f: ClaimFinding) -> DateCheck:
     """The failing check that records a content finding, with a note a reader understands."""
     note = {"no_date": "the question asks for a date or a number; the answer gives none",
             "no_day": "the question asks for a day; the answer gives none",
+            "no_age": "the question asks how old; the answer gives a year, not an age",
             "own_name": "the name given for a relative is the figure's own",
             "post": "the name given for a relative is an office, not a name",
             "other_event": "the question asks when the figure was born or died; the answer dates something else",

@@ -1,23 +1,21 @@
 """The truthfulness guard: every date and number an answer states is checked against the sources.
 
-A date is *supported* when a passage cited for its sentence states a date whose range contains it, in a
-sentence of the passage about the same thing (it shares a quarter of the answer sentence's content, the
-dates and the figure's own names left out: "married … 1843" is not supported by "1843 … the Whig
-convention"); failing that, another retrieved passage that shares content with the sentence, under the
-same rule; failing that, a timeline event of the figure that shares content with the sentence. It is *contradicted* when it lies after the figure's
+A date is *supported* when a passage cited for its sentence states a date whose range contains it, in a sentence
+of the passage about the same thing (it shares a quarter of the answer sentence's content, the dates and the
+figure's own names left out: "married … 1843" is not supported by "1843 … the Whig convention"); failing that,
+another retrieved passage that shares content with the sentence, under the same rule; failing that, a timeline
+event of the figure that shares content with the sentence. It is *contradicted* when it lies after the figure's
 knowledge cutoff, or when the sentence's cited passages state dates and none of them agrees; otherwise it is
-*unsupported*. A month, a day or an ordinal the answer gives beside the date must stand in that passage
-sentence too ("consul for the fourth time in 509 BC" is not "first consulship, 509 BC"). Numbers (counts,
-durations, ages) are supported by the same value in the same places; a figure that could be a year of the
-figure's life counts something only where the passage writes the same noun after it ("1851 cases").
+*unsupported*. A month, a day or an ordinal the answer gives beside the date must stand in that passage sentence
+too ("consul for the fourth time in 509 BC" is not "first consulship, 509 BC"). Numbers (counts, durations, ages)
+are supported by the same value in the same places; a figure that could be a year of the figure's life counts
+something only where the passage writes the same noun after it ("1851 cases").
 
 A date the question itself states ("Who coached the team from Jul 2018 to Apr 2019?") and the answer repeats is
-the asker's *premise*, not the figure's claim. It still needs a passage sentence about the same thing whose date
-overlaps it (the coach's 2018 appointment); then the guard cuts the repeated date from the sentence rather than
-refuse the answer, and checks what is left. A premise nothing overlaps fails like any other date ("you were
-first in the examinations in 714"), and one after the figure's time is still contradicted.
+the asker's *premise*: it still needs a passage sentence about the same thing whose date overlaps it; then the
+guard cuts the repeated date from the sentence and checks what is left. A premise nothing overlaps fails like
+any other date, and one after the figure's time is still contradicted.
 """
-
 from __future__ import annotations
 
 import re
@@ -31,6 +29,7 @@ from agent.ingest.timeline import TimelineEvent
 from agent.retrieve.hybrid import name_terms
 from agent.text.sentences import sentence_span
 from agent.text.terms import EN_STOPWORDS, canonical_events, content_terms, stem
+from agent.verify.age_answer import year_for_age
 from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
 from agent.verify.claims import (
@@ -130,9 +129,8 @@ class Verifier:
         return self._cache[key]
 
     def check(self, supports: list[SentenceSupport], passages: list[Passage], question: str | None = None) -> list[DateCheck]:
-        """One DateCheck per date and per number stated in the sentences (in order); with ``question``, also
-        one per sentence whose content no passage holds (kind "claim"), and, when the question asks for a date
-        or a number that the answer does not give, one per sentence (kind "claim", note "no date")."""
+        """One DateCheck per date and per number stated in the sentences (in order); with ``question``, also one
+        (kind "claim") per sentence whose content no passage holds or that does not answer what was asked."""
         checks: list[DateCheck] = []
         evidence = [self._evidence(p.id, p.text) for p in passages]
         gives_date = says_more = False
@@ -205,6 +203,8 @@ class Verifier:
             elif dated and asks_when and all(dates_other_matter(s, spans, topic) for s, spans in dated.items()):
                 # 你和某友初次相识在哪一年？ answered by "年四十，乃游京师": a true date of another matter
                 checks.extend(claim_check(ClaimFinding(s, "", "other_matter")) for s in dated)
+            elif aged := year_for_age(question, [s.sentence for s in supports], self.boundary.dates):
+                checks.extend(claim_check(ClaimFinding(s, "", "no_age")) for s in aged)  # 多大？ answered by a year
             elif asks_for_day(question) and not any(month_days(s.sentence) for s in supports):
                 checks.extend(claim_check(ClaimFinding(s.sentence, "", "no_day")) for s in supports)
             elif not says_more and not yes_no(question):
