@@ -27,10 +27,10 @@ def test_quickstart_has_two_commands_and_ci_runs_the_second():
 
 
 def test_readme_is_for_users():
-    """At most about 250 lines; the grounding section names the folder of each stage; nothing of the project's
+    """At most about 260 lines; the grounding section names the folder of each stage; nothing of the project's
     own development history."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert len(readme.splitlines()) <= 250
+    assert len(readme.splitlines()) <= 260
     grounded = readme.split("## How an answer is grounded", 1)[1].split("\n## ", 1)[0]
     for stage in ("ingest", "index", "retrieve", "generate", "verify", "eval", "cli"):
         assert f"`agent/{stage}/`" in grounded, stage
