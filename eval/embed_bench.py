@@ -146,7 +146,7 @@ def team_retrieval(backends: list[str], index_root: Path, question_files: list[P
     passages), each backend searching indexes of its own under ``index_root/<backend>`` (built on first use)."""
     from agent.config import load_settings
     from agent.core import load_agent
-    from agent.eval.scoring import passage_matches
+    from agent.eval.scoring import retrieval_scores
     from agent.index.embeddings import make_embedder
 
     questions = [json.loads(line) for f in question_files for line in f.read_text(encoding="utf-8").splitlines()
@@ -161,11 +161,9 @@ def team_retrieval(backends: list[str], index_root: Path, question_files: list[P
         for q in questions:
             agent = agents.get(q["figure"]) or agents.setdefault(q["figure"], load_agent(q["figure"], settings,
                                                                                          embedder=embedder))
-            got = agent.retrieve(q["question"], k=settings.retrieval.top_k)
-            hits = [any(passage_matches(p, g) for p in got) for g in q["passages"]]
-            recall.append(sum(hits) / len(hits))
-            ranks = [i for i, p in enumerate(got, 1) if any(passage_matches(p, g) for g in q["passages"])]
-            rr.append(1 / ranks[0] if ranks else 0.0)
+            r, reciprocal = retrieval_scores(q["passages"], agent.retrieve(q["question"], k=settings.retrieval.top_k))
+            recall.append(r)
+            rr.append(reciprocal)
         rows[b] = {"questions": len(questions), "recall_at_k": float(np.mean(recall)), "mrr": float(np.mean(rr)),
                    "k": settings.retrieval.top_k}  # fmt: skip
         print(f"  {b}: recall@{rows[b]['k']} {rows[b]['recall_at_k']:.3f}, MRR {rows[b]['mrr']:.3f}", file=sys.stderr)

@@ -68,3 +68,26 @@ class ScriptedChatModel:
             if on_token:
                 on_token(ch)
         return Generation(text, 10, len(text), 0.001, time.perf_counter() - start)
+
+
+def hash_home(tmp_path: Path, monkeypatch) -> Path:
+    """A new AGENT_HOME for CLI tests: figures under home/figures, indexes under tmp_path/idx, every command
+    embedding with the ``HashEmbedder``."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        f"corpora_dirs = ['{home / 'figures'}']\nindex_dir = '{tmp_path / 'idx'}'\n[embedding]\nmodel = 'test-hash-embedder'\n"
+    )
+    monkeypatch.setenv("AGENT_HOME", str(home))
+    monkeypatch.setattr("agent.index.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
+    return home
+
+
+def invoke(*args):
+    """Run the ``agent`` command line in this process (arguments as strings)."""
+    from click.testing import CliRunner
+
+    from agent.cli.commands import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])

@@ -6,11 +6,8 @@ import json
 import threading
 
 import pytest
-from click.testing import CliRunner
 
-from agent.cli.commands import main
-
-from .fakes import HashEmbedder
+from .fakes import HashEmbedder, hash_home, invoke
 
 BIO = "+++\n+++\n## 1\n王甲字乙丙，越州人。少好學，善醫。元豐二年，召為太醫。年七十卒。\n"
 HTML = """<html><head><title>A Book</title><script>var x=1;</script></head><body>
@@ -21,19 +18,7 @@ HTML = """<html><head><title>A Book</title><script>var x=1;</script></head><body
 
 @pytest.fixture
 def cli_home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "config.toml").write_text(
-        f"corpora_dirs = ['{home / 'figures'}']\nindex_dir = '{tmp_path / 'idx'}'\n[embedding]\nmodel = 'test-hash-embedder'\n"
-    )
-    monkeypatch.setenv("AGENT_HOME", str(home))
-    monkeypatch.setattr("agent.index.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
-    monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
-    return home
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return hash_home(tmp_path, monkeypatch)
 
 
 def test_figure_add_from_one_file_then_retrieve(cli_home, tmp_path):

@@ -9,13 +9,11 @@ import sys
 import types
 
 import pytest
-from click.testing import CliRunner
 
-from agent.cli.commands import main
 from agent.library.selection import selection_id
 from agent.pool import AgentPool
 
-from .fakes import HashEmbedder, ScriptedChatModel
+from .fakes import ScriptedChatModel, hash_home, invoke
 
 BIOS = {  # key -> (biography, book)
     "201": ("柳青石，字子岩，杭州臨安人。景德二年，登進士第，知常州。天聖四年卒。", "宋史"),
@@ -30,14 +28,7 @@ ALL_IDS = ["lib-201", "lib-202", "lib-203", "lib-204"]
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "config.toml").write_text(
-        f"corpora_dirs = ['{home / 'figures'}']\nindex_dir = '{tmp_path / 'idx'}'\n"
-        "[embedding]\nmodel = 'test-hash-embedder'\n")
-    monkeypatch.setenv("AGENT_HOME", str(home))
-    monkeypatch.setattr("agent.index.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
-    monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
+    home = hash_home(tmp_path, monkeypatch)
     monkeypatch.setattr("agent.generate.llm.make_chat_model", lambda settings: ScriptedChatModel(lambda m: "我是讀書人。[1]"))
     source = tmp_path / "lib"
     source.mkdir()
@@ -49,10 +40,6 @@ def home(tmp_path, monkeypatch):
     result = invoke("library", "import", source, "--prefix", "lib")
     assert result.exit_code == 0 and "4 figures" in result.output, result.output
     return home
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def rows_of(path):

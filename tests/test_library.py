@@ -4,9 +4,7 @@ bad row; the catalogue finds figures by name, dynasty and book. Every biography 
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from agent.cli.commands import main
 from agent.config import load_settings
 from agent.dates.dynasties import dynasty_of_text
 from agent.errors import FigureNotFound
@@ -14,7 +12,7 @@ from agent.library.catalog import catalogue, resolve, search
 from agent.library.importer import figure_id, id_prefix, opening_name
 from agent.library.table import BadRow, read_rows
 
-from .fakes import HashEmbedder
+from .fakes import HashEmbedder, hash_home, invoke
 
 BIOS = {
     "101": "甲乙丙，字子丁，明州鄞人。熙寧三年，登進士第，調餘杭尉。元豐二年，知蘇州。元祐元年卒，年六十。",
@@ -38,19 +36,7 @@ def write_library(folder, rows=None):
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "config.toml").write_text(
-        f"corpora_dirs = ['{home / 'figures'}']\nindex_dir = '{tmp_path / 'idx'}'\n"
-        "[embedding]\nmodel = 'test-hash-embedder'\n")
-    monkeypatch.setenv("AGENT_HOME", str(home))
-    monkeypatch.setattr("agent.index.embeddings.make_embedder", lambda *a, **k: HashEmbedder())
-    monkeypatch.setattr("agent.core.make_embedder", lambda *a, **k: HashEmbedder())
-    return home
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return hash_home(tmp_path, monkeypatch)
 
 
 def test_table_rows_join_broken_lines_and_name_bad_ones(tmp_path):

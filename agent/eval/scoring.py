@@ -131,6 +131,14 @@ def passage_matches(passage: Passage, gold: str) -> bool:
     return bool(gold) and locator.startswith(gold) and not (gold[-1].isalnum() and locator[len(gold)].isalnum())
 
 
+def retrieval_scores(gold: list[str], retrieved: list[Passage]) -> tuple[float, float]:
+    """(recall, reciprocal rank): the share of the ``gold`` locators among the ``retrieved`` passages, and 1 / the
+    rank of the first retrieved passage that matches one (0 when none does)."""
+    hits = [any(passage_matches(p, g) for p in retrieved) for g in gold]
+    ranks = [i for i, p in enumerate(retrieved, 1) if any(passage_matches(p, g) for g in gold)]
+    return sum(hits) / len(hits), 1 / ranks[0] if ranks else 0.0
+
+
 def _citation_pairs(answer: Answer) -> list[tuple[str, Passage]]:
     """(sentence, cited passage) for every marker in the answer; markers number ``answer.passages``."""
     pairs = []
@@ -163,10 +171,7 @@ def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | Non
     """
     recall = rr = None
     if question.passages and retrieved is not None:
-        hits = [any(passage_matches(p, g) for p in retrieved) for g in question.passages]
-        recall = sum(hits) / len(hits)
-        ranks = [i for i, p in enumerate(retrieved, 1) if any(passage_matches(p, g) for g in question.passages)]
-        rr = 1 / ranks[0] if ranks else 0.0
+        recall, rr = retrieval_scores(question.passages, retrieved)
     stated = [] if answer.abstained else stated_dates(answer.text)
     correct = wrong_date = None
     if question.answers or question.years:
@@ -196,5 +201,5 @@ def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | Non
     }
 
 
-__all__ = ["CITATION_PRECISION_SHARE", "KINDS", "MODES", "EvalQuestion", "extract_years", "passage_matches",
+__all__ = ["CITATION_PRECISION_SHARE", "KINDS", "MODES", "EvalQuestion", "extract_years", "passage_matches", "retrieval_scores",
            "read_eval_questions", "score", "stated_dates"]

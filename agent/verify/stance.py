@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from agent.text.sentences import split_sentences
 from agent.text.terms import content_terms, keyword_tokens
-from agent.verify.citations import lexical_share, passage_tokens
+from agent.verify.citations import MARKER_RE, lexical_share, passage_tokens
 
 # Share of the view's content words a passage sentence must hold to be the one that gives it.
 VIEW_SHARE = 0.5
@@ -31,7 +31,6 @@ _REPORT_RE = re.compile(
     r"propos(?:e|es|ed|ing)|alleg(?:e|es|ed|ing)|profess(?:es|ed|ing)?|hold(?:s|ing)?|believ(?:e|es|ed|ing)|"
     r"think(?:s|ing)?|thought)\b")
 _OWN_SUBJECT_RE = re.compile(r"(?i)\b(?:I|we|he|she)\b")
-_MARKER_RE = re.compile(r"\[\d+(?:[,，]\s*\d+)*\]")
 
 
 def states_own_view(sentence: str) -> bool:
@@ -59,7 +58,7 @@ def view_not_own(sentence: str, passages: Iterable[str], names: Iterable[str] = 
     if not states_own_view(sentence) or re.search(r"[\u4e00-\u9fff]", sentence):
         return False
     names = [n for n in names if n and re.search(r"[A-Za-z]", n)]
-    view = _MARKER_RE.sub(" ", _STANCE_RE.sub(" ", sentence))
+    view = MARKER_RE.sub(" ", _STANCE_RE.sub(" ", sentence))
     words, _chars = content_terms(view, exclude=frozenset(t for n in names for t in keyword_tokens(n)))
     if len(words) < 2:
         return False

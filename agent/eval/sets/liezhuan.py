@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from agent.dates.dynasties import DYNASTY_EN, DYNASTY_YEARS
@@ -53,11 +55,11 @@ _PLACE_SUFFIX = re.compile(r"[州郡府路縣县軍军道衛卫部城]$")
 _NATIVE_CLAUSE = re.compile(  # 臨江新喻人, 其先金華之潛溪人; not 通事舍人, 夫人, 門人 ...
     r"^(?:其先|先世|世為)?[\u4e00-\u9fff]{2,7}(?<![舍夫門家宮美才庶罪聖大故時世國鄉里主仙])人(?:也)?$")
 _NUMERAL_ONLY = re.compile(r"^[元正一二三四五六七八九十百]+[年載载]$")
-LIEZHUAN_QUESTIONS = {"born": "你是哪一年出生的？", "died": "你是哪一年去世的？", "place": "你是哪里人？"}
-# Every other figure is also asked one question in English, the kind turning with the figure: an English
-# question to a figure whose sources are all Chinese.
-ENGLISH_QUESTIONS = {"place": "Where are you from?", "died": "In what year did you die?",
-                     "born": "In what year were you born?"}
+# The questions asked (agent/data/liezhuan_questions.toml); every other figure is also asked one in English, the
+# kind turning with the figure: an English question to a figure whose sources are all Chinese.
+_QUESTIONS = tomllib.loads(resources.files("agent").joinpath("data/liezhuan_questions.toml").read_text(encoding="utf-8"))
+LIEZHUAN_QUESTIONS: dict[str, str] = _QUESTIONS["zh"]
+ENGLISH_QUESTIONS: dict[str, str] = _QUESTIONS["en"]
 # The figures of the first 60-figure draw, on which the chronology's rules were examined, are all in the dev
 # half; the test half is drawn from the others by a hash of the CBDB id, and no rule is tuned on it.
 EXAMINED_FIGURES = 60
