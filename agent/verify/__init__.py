@@ -1,4 +1,38 @@
-"""Verify: what a draft may say. Citations by code (``citations``), what the question asks and whether a
-sentence's content stands in a passage (``claims``), the figure's knowledge cutoff (``boundary``), what the sources
-say they do not record (``silence``), every date and number checked (``guard``), the parts of a failing sentence
-that can be cut (``trim``)."""
+"""Verify: what a draft may say. Every check of the guard, with its rule (each module's docstring states it in full;
+its thresholds are the module's named constants; its tests use text written for them):
+
+The support rule: a sentence of an answer is supported only by a passage sentence (or two adjacent ones) that says
+the same thing of the same subject; sharing its words is not enough.
+
+Before the model:
+- ``boundary``: a question about a person, work, date or event after the figure's cutoff, or outright about the
+  time after its death, is "after my time"; a passage dated after the cutoff is never shown.
+- ``succession``: a question about who came after a holder of an office (or the n-th holder) whose successor began
+  after the cutoff is "after my time".
+- ``injection``: a passage sentence that speaks to its reader (names the conversation, prescribes an answer,
+  commands) is cut before the model sees it.
+
+On each sentence of a draft (``verifier``, ``citations`` maps sentences to passages by code):
+- dates (``support``): a date needs a cited or retrieved passage (or the figure's timeline) stating a date whose
+  range holds it, in a sentence about the same thing, with the same month, day and ordinal.
+- numbers (``verifier``): a count, age or duration needs the same value in a passage, with the same noun after a
+  figure that could be a year.
+- ordinals (``ordinals``): an ordinal that ranks a thing (5th president, 第三子) needs the same ordinal of the same
+  thing in one passage sentence.
+- content (``claims``): what a sentence says besides its dates must stand in a passage window (beside the kin word
+  the question asks about).
+- offices and kin (``roles``): an office the figure claims needs a passage sentence giving it to the figure (not to
+  someone else, not denied, offered or only planned); a relative needs the same name beside the same kin word and
+  rank; a yes to a question about them claims what the question says.
+- views (``stance``): a view given as the figure's own needs a passage giving it as the figure's, not another's.
+- talk about the passages or the instructions (``claims.speaks_of_passages``, ``echo``) answers nothing.
+- silence (``silence``): a passage saying the sources do not record a thing forbids an answer giving it.
+
+On the draft as an answer to its question (``verifier``): a question asking when needs a date (``no_date``), of the
+event asked about (``other_event``, ``other_matter``); how old needs an age, not a year (``age_answer``); which day
+needs a day; an answer must say more than the question (``restates``).
+
+What follows a failure (``guard``): the model is asked once more, naming what failed; then what can be cut is cut
+(``trim``), what still fails is hedged or dropped (``hedge``); a question about the figure's own life whose fact the
+chronology holds is answered from it (``chronology``). Streaming releases only sentences that passed (``release``).
+"""

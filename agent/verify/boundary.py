@@ -9,6 +9,8 @@ to talk to the figure at a point of its life. Three things are checked, all by c
   when Coriolanus threatened Rome"), asks what the figure made of a written work about it that its own
   sources.toml dates after the cutoff ("Did you enjoy the life of you that Tacitus wrote?"), or asks
   outright about the time after the figure's death;
+* a question about a succession after the cutoff: who came after a holder of an office (or the n-th holder) where
+  that holder began after it (``agent/verify/succession.py``);
 * a question about a time before the figure was born (``not_present`` unless the sources speak of it);
 * passages that describe events after the cutoff: a passage's dates are the dates it states, or, when
   it states none, the earliest date of the nearest dated passage before it in the same document (the
@@ -30,6 +32,7 @@ from agent.dates import DateMention, extract_dates
 from agent.ingest.figures import Figure
 from agent.ingest.loaders import SourceSpec
 from agent.text.terms import fold
+from agent.verify.succession import successor_after
 
 AFTER_MY_TIME = "after_my_time"
 NOT_PRESENT = "not_present"
@@ -177,6 +180,8 @@ class KnowledgeBoundary:
         for name in self.later_names:
             if _mentions(folded, name):
                 return Finding(AFTER_MY_TIME, name)
+        if self.cutoff is not None and (heir := successor_after(question, self.figure, self.cutoff, self.anchor)):
+            return Finding(AFTER_MY_TIME, heir)
         if self.cutoff is not None:
             reads_work = _READS_WORK_RE.search(question) and _WRITTEN_WORK_RE.search(question)
             for item in (*(self.works if reads_work else ()), *self.items):

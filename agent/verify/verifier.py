@@ -30,6 +30,7 @@ from agent.retrieve.hybrid import name_terms
 from agent.text.sentences import sentence_span
 from agent.text.terms import EN_STOPWORDS, canonical_events, content_terms, stem
 from agent.verify.age_answer import year_for_age
+from agent.verify.attribution import attribution_finding
 from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
 from agent.verify.claims import (
@@ -55,7 +56,6 @@ from agent.verify.echo import echoes_instructions
 from agent.verify.hedge import failing
 from agent.verify.ordinals import find_ordinals, ordinal_check
 from agent.verify.silence import SilenceItem, matching, silence_items
-from agent.verify.stance import view_not_own
 from agent.verify.support import (
     DATE_CONTEXT_CHARS,
     DATE_CONTEXT_SHARE,
@@ -114,6 +114,7 @@ class Verifier:
         self.notes = list(notes)
         self.timeline = [e for e in timeline if e.year is not None]
         self.names = frozenset(name_terms(boundary.figure))
+        self.own, self.reference = [*boundary.figure.names.values(), *boundary.figure.aliases], [p.text for p in reference]
         self.content = ContentSupport(self.names, [e.all_text for e in timeline], list(reference))
         self._cache: dict[str, _Evidence] = {}
         self._silence_cache: dict[str, list[SilenceItem]] = {}
@@ -186,9 +187,8 @@ class Verifier:
                 meta = speaks_of_passages(s.sentence) or echoes_instructions(s.sentence)
                 finding = ClaimFinding(s.sentence, "", "meta") if meta else \
                     None if bound else self.content.check(question, s.sentence, numbered, passages, new)
-                if not finding and cited and view_not_own(s.sentence, [passages[i].text for i in cited],
-                                                          self.boundary.figure.names.values()):
-                    finding = ClaimFinding(s.sentence, "", "not_own_view")
+                finding = finding or attribution_finding(s.sentence, question, [passages[i].text for i in cited],
+                                                         [p.text for p in passages], self.reference, self.own)
                 if finding:
                     checks.append(claim_check(finding))
         if question is not None and supports:

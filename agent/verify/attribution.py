@@ -1,0 +1,37 @@
+"""Whose words and whose life a passage gives: the checks that a sentence's content, found in a passage, is said there
+of the figure. A view the figure gives as its own (``stance``) and an office or relative it claims (``roles``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from agent.verify.claims import ClaimFinding
+from agent.verify.roles import find_claims, premise_claims, role_failures
+from agent.verify.stance import view_not_own
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def attribution_finding(sentence: str, question: str | None, cited: Sequence[str], given: Sequence[str],
+                        reference: Sequence[str], names: Iterable[str]) -> ClaimFinding | None:
+    """A finding when ``sentence`` gives as the figure's own a view its ``cited`` passages give as another's, or
+    claims an office or relative that none of the passages ``given`` for the answer supports. Offices and kin are
+    judged against the passages in the sentence's script; when none is, against the figure's ``reference`` passages
+    in it (its biography in the other language); when there is none either, they are not judged."""
+    names = list(names)
+    if cited and view_not_own(sentence, cited, names):
+        return ClaimFinding(sentence, "", "not_own_view")
+    if not find_claims(sentence) and not (question and premise_claims(question, sentence)):
+        return None
+    cjk = bool(_CJK_RE.search(sentence)) or (not re.search(r"[A-Za-z]{3}", re.sub(r"\[\d+\]", "", sentence))
+                                             and bool(question and _CJK_RE.search(question)))
+    texts = [t for t in given if bool(_CJK_RE.search(t)) == cjk] or \
+        [t for t in reference if bool(_CJK_RE.search(t)) == cjk]
+    if not texts:
+        return None
+    failed = role_failures(sentence, question, texts, names)
+    return ClaimFinding(sentence, ", ".join(failed), "role") if failed else None
+
+
+__all__ = ["attribution_finding"]

@@ -1,0 +1,147 @@
+"""Who came after whom: a question about the successor of a ruler or office-holder, or about the n-th holder of an
+office, asks about a time after the figure's when that holder began after the figure's cutoff.
+
+Rule: a question that asks who came after a holder (after, succeeded, successor, 之後, 繼位, 接替) is after the
+figure's time when the next holder by order began after the cutoff, or in the cutoff year while the one named still
+held the office (the emperor reigning at the figure's death, or the figure itself: "after you"); a question about
+the n-th holder is after the figure's time when that holder began after the cutoff. The order comes from
+``agent/data/successions.toml`` (US presidents, Roman emperors) and, for Chinese emperors, from sanmiao's ruler
+tables, the holder named being the one who reigned within the figure's life.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from importlib.resources import files
+
+from agent.dates.eras import era_tables, fold_era_text
+from agent.dates.numerals import EN_ORDINALS, chinese_numeral, from_astro
+from agent.ingest.figures import Figure
+from agent.text.terms import fold
+
+_TITLE = r"(?:(?:the\s+)?(?:president|emperor|king|consul)\s+)?"
+_AFTER_EN = r"(?:after|succeeded|succeeds|succeed|followed|replaced|successors?\s+(?:of|to))\s+" + _TITLE
+_AFTER_ZH = r"(?:皇帝|帝)?(?:之后|之後|以后|以後|死后|死後|崩后|崩後|驾崩后|駕崩後|去世后|去世後|后|後)(?![来來])"
+_AFTER_YOU = re.compile(r"(?i)\bafter\s+(?:you|your\s+(?:term|time|presidency|reign|death))\b|\bsucceeded\s+you\b|"
+                        r"\byour\s+successors?\b|[你您](?:之后|之後|以后|以後|死后|死後)|接替[你您]|[你您]的(?:继任|繼任|后任|後任)")
+
+
+def _asks_after(question: str, name: str) -> bool:
+    """``question`` asks who came after ``name`` ("after X", "succeeded X", "X's successor", X之後, 接替X, X的繼任)."""
+    if name.isascii():
+        n = re.escape(name)
+        return bool(re.search(rf"(?i)\b{_AFTER_EN}{n}(?![a-z])|(?<![a-z]){n}'s\s+successors?\b", question))
+    n = re.escape(name)
+    return bool(re.search(rf"{n}{_AFTER_ZH}|(?:接替|继承|繼承|接任)了?{n}|"
+                          rf"{n}的(?:继任|繼任|继承人|繼承人|后任|後任|下一任)", question))
+
+
+_EN_ORDINAL = "|".join(sorted(EN_ORDINALS, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Holder:
+    start: int
+    names: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _lists() -> tuple[tuple[tuple[str, ...], tuple[Holder, ...]], ...]:
+    data = tomllib.loads(resources.files("agent").joinpath("data/successions.toml").read_text(encoding="utf-8"))
+    return tuple((tuple(lst["words"]), tuple(Holder(int(h["start"]), tuple(h["names"])) for h in lst["holders"]))
+                 for lst in data["list"])
+
+
+def _named(folded: str, name: str) -> bool:
+    name = fold(name)
+    if name.isascii():
+        return bool(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded))
+    return name in folded
+
+
+def _position(question: str, words: tuple[str, ...]) -> int | None:
+    """The n of "the n-th <office>" (17th, seventeenth, 第十七任) in ``question``, or None."""
+    office = "|".join(re.escape(w) for w in words)
+    m = re.search(rf"(?i)\b(?:(?P<num>\d{{1,3}})(?:st|nd|rd|th)|(?P<word>{_EN_ORDINAL}))\s+"
+                  rf"(?:US\s+|U\.S\.\s+|American\s+)?(?:{office})", question)
+    if m:
+        return int(m.group("num")) if m.group("num") else EN_ORDINALS[m.group("word").lower()]
+    m = re.search(rf"第(?P<n>[一二三四五六七八九十百零〇两兩]+|\d{{1,3}})(?:任|位|个|個|代)?"
+                  rf"(?:[^\s，。？?]{{0,4}}?)(?:{office})", question)
+    if m:
+        try:
+            return int(m.group("n")) if m.group("n").isdigit() else chinese_numeral(m.group("n"))
+        except (ValueError, KeyError):
+            return None
+    return None
+
+
+def _after(prev_start: int | None, nxt: int, cutoff: int) -> bool:
+    return nxt > cutoff or (nxt == cutoff and prev_start is not None and prev_start <= cutoff)
+
+
+def _list_finding(question: str, figure: Figure, cutoff: int) -> str | None:
+    folded = fold(question)
+    own = [fold(n) for n in (*figure.names.values(), *figure.aliases)]
+    for words, holders in _lists():
+        about = any(_named(folded, w) for w in words)
+        n = _position(question, words) if about else None
+        if n is not None and 1 <= n <= len(holders):
+            mine = [i for i, h in enumerate(holders) if any(fold(x) in own for x in h.names)]
+            if holders[n - 1].start > cutoff or (holders[n - 1].start == cutoff and mine and n - 1 > mine[-1]):
+                return f"{holders[n - 1].names[0]} ({holders[n - 1].start})"
+        named = [i for i, h in enumerate(holders) if any(_asks_after(question, x) for x in h.names)]
+        if _AFTER_YOU.search(question):
+            named += [i for i, h in enumerate(holders) if any(fold(x) in own for x in h.names)]
+        for i in named:
+            if i + 1 < len(holders) and _after(holders[i].start, holders[i + 1].start, cutoff):
+                return f"{holders[i + 1].names[0]} ({holders[i + 1].start})"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _reigns() -> dict[int, tuple[int, int, int]]:
+    """sanmiao's rulers: person id → (dynasty id, first year, last year)."""
+    with (files("sanmiao") / "data" / "ruler_table.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for r in rows:
+        if r["emp_start_year"] and r["emp_end_year"]:
+            out[int(r["person_id"])] = (int(r["dyn_id"]), from_astro(int(float(r["emp_start_year"]))),
+                                        from_astro(int(float(r["emp_end_year"]))))
+    return out
+
+
+def _emperor_finding(question: str, cutoff: int, window: tuple[int, int] | None) -> str | None:
+    """A Chinese emperor named in ``question`` (reigning within ``window``) whose successor began after the cutoff."""
+    if window is None or not re.search(r"[\u4e00-\u9fff]", question):
+        return None
+    text = fold_era_text(question)
+    tables, reigns = era_tables(), _reigns()
+    for tag, people in tables.rulers.items():
+        if len(tag) < 2 or tag not in text or not _asks_after(text, tag):
+            continue
+        for pid in people:
+            if pid not in reigns:
+                continue
+            dyn, start, end = reigns[pid]
+            if end < window[0] or start > window[1]:
+                continue
+            later = sorted(s for d, s, _ in reigns.values() if d == dyn and s > start)
+            if later and _after(start, later[0], cutoff):
+                return tag
+    return None
+
+
+def successor_after(question: str, figure: Figure, cutoff: int, window: tuple[int, int] | None) -> str | None:
+    """The holder (or the ruler named) that makes ``question`` about a succession after ``cutoff``; None when it is
+    not such a question or the succession came within the figure's time."""
+    return _list_finding(question, figure, cutoff) or _emperor_finding(question, cutoff, window)
+
+
+__all__ = ["successor_after"]

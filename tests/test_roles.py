@@ -1,0 +1,94 @@
+"""An office or a relative the figure claims needs a passage that gives it to the figure: not to someone else, not
+denied, offered or only planned, and a relative with the same kin word and rank. All passages and answers here were
+written for this test (two invented figures: Marcus Vell, a Roman, and 周文遠, a Tang official)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.verify.roles import find_claims, premise_claims, role_failures
+
+VELL = ["Marcus Vell", "Vell"]
+ZHOU = ["周文遠", "文遠"]
+
+VELL_LIFE = [
+    "In his fortieth year Vell was elected praetor, and the people of the coast towns sent him gifts.",
+    "The senate offered him the governorship of Sicilia, which he declined on account of his health.",
+    "Gallus was elected consul that year, and Vell went home to his farms.",
+    "The censor Gallus struck two knights from the roll.",
+    "His youngest son, Lucius, died in the winter of the plague.",
+    "Gallus condemned his sons Aulus and Titus for the plot.",
+    "His father, Gnaeus, was a senator known for his silence.",
+]
+ZHOU_LIFE = [
+    "刺史韓某欲薦文遠於朝，文遠不赴。",
+    "開元中，文遠拜監察御史，遷殿中侍御史。",
+    "楊某為益州長史，見而異之。",
+    "弟文通，亦有文名。",
+    "父某，官至縣令。",
+    "其詩云：宰相調鼎鼐，小民望雨晴。",
+]
+
+
+@pytest.mark.parametrize("sentence", [
+    "I was elected praetor.[1]",
+    "Lucius was my youngest son.[1]",
+    "My father was a senator.[1]",
+])
+def test_an_office_or_relative_the_passage_gives_the_figure_passes(sentence):
+    assert role_failures(sentence, None, VELL_LIFE, VELL) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "I was consul.[1]",  # another man was elected
+    "I was censor.[1]",  # the title of the man named beside it
+    "I was governor of Sicilia.[1]",  # offered and declined
+    "Lucius was my eldest son.[1]",  # the passage says youngest
+    "Lucius was my brother.[1]",  # another kin word
+    "Aulus was my son.[1]",  # Gallus's son, not the figure's
+    "My father was a consul.[1]",  # the passage gives him another office
+    "Vell was my brother.[1]",  # the figure's own name
+])
+def test_an_office_or_relative_the_passage_does_not_give_the_figure_fails(sentence):
+    assert role_failures(sentence, None, VELL_LIFE, VELL)
+
+
+@pytest.mark.parametrize("sentence, ok", [
+    ("我做過監察御史。[1]", True),
+    ("我当过刺史。[1]", False),  # the commissioner named after the office; he was refused
+    ("我當過益州長史。[1]", False),  # another man appointed
+    ("文通是我的弟弟。[1]", True),
+    ("文通是我的哥哥。[1]", False),  # the passage calls him the younger brother
+    ("我哥哥叫周文遠。[1]", False),  # the figure's own name
+    ("我父親當過縣令。[1]", True),
+    ("我父親當過刺史。[1]", False),
+    ("我當過宰相。[1]", False),  # an office in a line of verse: no one is put into it
+])
+def test_chinese_offices_and_kin(sentence, ok):
+    assert (role_failures(sentence, None, ZHOU_LIFE, ZHOU) == []) is ok
+
+
+def test_a_yes_claims_what_the_question_puts_to_the_figure():
+    assert [c.head for c in premise_claims("Were you praetor?", "Yes.[1]")] == ["praetor"]
+    assert premise_claims("Were you praetor?", "No, I was never praetor.") == []
+    assert role_failures("Yes.[1]", "Were you ever consul?", VELL_LIFE, VELL)
+    assert role_failures("Yes, I held the post.[1]", "Were you praetor?", VELL_LIFE, VELL) == []
+    assert role_failures("是的。[1]", "文通是你的哥哥嗎？", ZHOU_LIFE, ZHOU)
+    assert role_failures("是的。[1]", "文通是你的弟弟嗎？", ZHOU_LIFE, ZHOU) == []
+
+
+def test_what_is_not_a_claim_of_office_or_kin():
+    assert find_claims("I was happy in the country.") == []
+    assert find_claims("我是眉州人。") == []
+    assert find_claims("I was never consul.") == []
+    assert find_claims("我沒有當過刺史。") == []
+
+
+def test_the_verifier_fails_an_office_given_to_another(verifier):
+    from agent.answer import Passage
+    from agent.verify.citations import SentenceSupport
+
+    passage = Passage(id="a", text="刺史韓某欲薦測詩人於朝，測詩人不赴。", source="t", locator="l", score=1.0)
+    held = [SentenceSupport("我當過刺史。", [1], 1.0)]
+    notes = [c.note for c in verifier.check(held, [passage], "你當過刺史嗎？") if c.kind == "claim"]
+    assert notes == ["no passage gives this office or relative to the figure"]
