@@ -1,27 +1,35 @@
 """Whose words and whose life a passage gives: the checks that a sentence's content, found in a passage, is said there
-of the figure. A view the figure gives as its own (``stance``) and an office or relative it claims (``roles``)."""
+of the figure and agrees with it. A view the figure gives as its own (``stance``), a deed it claims (``actor``), what
+a passage negates (``polarity``), an office or relative it claims (``roles``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 
+from agent.verify.actor import deed_of_another
 from agent.verify.claims import ClaimFinding
+from agent.verify.polarity import contradicts
 from agent.verify.roles import find_claims, premise_claims, role_failures
 from agent.verify.stance import view_not_own
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_ROLE_NOTE = "no passage gives this office or relative to the figure"
 
 
 def attribution_finding(sentence: str, question: str | None, cited: Sequence[str], given: Sequence[str],
                         reference: Sequence[str], names: Iterable[str]) -> ClaimFinding | None:
-    """A finding when ``sentence`` gives as the figure's own a view its ``cited`` passages give as another's, or
-    claims an office or relative that none of the passages ``given`` for the answer supports. Offices and kin are
+    """A finding when ``sentence`` gives as the figure's own a view its ``cited`` passages give as another's, or a
+    deed the passages ``given`` give to another, or claims an office or relative that none of the passages ``given`` for the answer supports. Offices and kin are
     judged against the passages in the sentence's script; when none is, against the figure's ``reference`` passages
     in it (its biography in the other language); when there is none either, they are not judged."""
     names = list(names)
     if cited and view_not_own(sentence, cited, names):
         return ClaimFinding(sentence, "", "not_own_view")
+    if given and deed_of_another(sentence, given, names):
+        return ClaimFinding(sentence, "", "not_own_deed", "the passage says someone else did this")
+    if given and contradicts(sentence, given):
+        return ClaimFinding(sentence, "", "negated", "the passage says this did not happen")
     if not find_claims(sentence) and not (question and premise_claims(question, sentence)):
         return None
     cjk = bool(_CJK_RE.search(sentence)) or (not re.search(r"[A-Za-z]{3}", re.sub(r"\[\d+\]", "", sentence))
@@ -31,7 +39,7 @@ def attribution_finding(sentence: str, question: str | None, cited: Sequence[str
     if not texts:
         return None
     failed = role_failures(sentence, question, texts, names)
-    return ClaimFinding(sentence, ", ".join(failed), "role") if failed else None
+    return ClaimFinding(sentence, ", ".join(failed), "role", _ROLE_NOTE) if failed else None
 
 
 __all__ = ["attribution_finding"]

@@ -288,6 +288,7 @@ class ClaimFinding:
     sentence: str
     terms: str  # the new content not found, as shown to the model and in date_checks
     reason: str  # "unsupported" (not in any passage) or "no_date" (the question asks for one; none given)
+    note: str = ""  # what a reader is told, where the reason's own note does not say it
 
 
 def is_generic(term: str) -> bool:
@@ -323,8 +324,8 @@ def claim_check(f: ClaimFinding) -> DateCheck:
             "other_matter": "the question asks when something happened; the answer dates another matter",
             "restates": "the answer only repeats the question",
             "meta": "the sentence speaks of the passages, not of the figure's life",
-            "not_own_view": "the passage gives this view as someone else's, not the figure's",
-            "role": "no passage gives this office or relative to the figure"}.get(f.reason, "no passage says this")
+            "not_own_view": "the passage gives this view as someone else's, not the figure's"}.get(
+                f.reason, f.note or "no passage says this")
     return DateCheck(sentence=f.sentence, text=f.terms, kind="claim", lo=0, hi=0, status="unsupported", note=note)
 
 

@@ -157,7 +157,7 @@ def premise_claims(question: str, sentence: str) -> list[RoleClaim]:
     return find_claims(text) if " my " in f" {text} " else []
 
 
-def _own_words(names: Iterable[str]) -> tuple[set[str], set[str]]:
+def own_words(names: Iterable[str]) -> tuple[set[str], set[str]]:
     """The figure's name words (English, lower case) and name strings (Chinese, simplified, with the given name)."""
     words, zh = set(), set()
     for n in names:
@@ -170,6 +170,7 @@ def _own_words(names: Iterable[str]) -> tuple[set[str], set[str]]:
 _CLAUSE_RE = re.compile(r"[;:，。；：、]|,\s|\s[–—]\s|\band\b")
 _PLACE_LEAD = frozenset("in at to from of into over through across near toward towards for the a an".split())
 _PERSON = frozenset("i me my he him his she her".split())
+_RELATIVE = frozenset("who whom whose which that though although while when whereupon".split())
 
 
 def _en_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
@@ -188,7 +189,7 @@ def _en_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
         if beside and beside.group(1).lower() not in own and beside.group(1) not in ("I",) \
                 and not after.lstrip().startswith("of"):
             continue  # "Governor Yates", "the commissioner (…) Han Chaozong"
-        if _en_subject(words, own) != "other":
+        if clause_subject(sentence[: m.start()], own) != "other":
             return True
     return False
 
@@ -204,6 +205,20 @@ def _en_subject(words: Sequence[str], own: set[str]) -> str:
         elif w[0].isupper() and low not in EN_STOPWORDS and (i == 0 or words[i - 1].lower() not in _PLACE_LEAD):
             ref = "other"
     return ref
+
+
+def clause_subject(before: str, own: set[str]) -> str:
+    """Whom the last person named in the clause that ``before`` ends is: "own", "other" or "" (``_en_subject``);
+    a clause that names no one takes its subject from the clauses before it ("Gallus, whom Vell had defended,
+    later freed them": Gallus)."""
+    clauses = _CLAUSE_RE.split(before)
+    for i, clause in enumerate(reversed(clauses)):
+        words = re.findall(r"[A-Za-z][\w'-]*", clause)
+        if i > 0 and words and words[0].lower() in _RELATIVE:
+            continue  # "whom Vell had defended": not the subject of what follows
+        if who := _en_subject(words, own):
+            return who
+    return ""
 
 
 def _en_kin_own(window: str, start: int, own: set[str]) -> bool:
@@ -306,7 +321,7 @@ def role_failures(sentence: str, question: str | None, passages: Sequence[str], 
     claims = find_claims(sentence) + (premise_claims(question, sentence) if question is not None else [])
     if not claims:
         return []
-    own_en, own_zh = _own_words(names)
+    own_en, own_zh = own_words(names)
     failed = []
     for claim in claims:
         if claim.kind == "kin_office":
@@ -326,4 +341,4 @@ def role_failures(sentence: str, question: str | None, passages: Sequence[str], 
     return failed
 
 
-__all__ = ["RoleClaim", "find_claims", "premise_claims", "role_failures"]
+__all__ = ["RoleClaim", "clause_subject", "find_claims", "own_words", "premise_claims", "role_failures"]
