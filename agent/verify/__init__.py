@@ -25,6 +25,9 @@ On each sentence of a draft (``verifier``, ``citations`` maps sentences to passa
   someone else, not denied, offered or only planned); a relative needs the same name beside the same kin word and
   rank; a yes to a question about them claims what the question says.
 - views (``stance``): a view given as the figure's own needs a passage giving it as the figure's, not another's.
+- deeds (``actor``): a deed the figure claims fails where every passage sentence telling it gives it to another
+  named person.
+- negation (``polarity``): a statement fails where every passage sentence telling it negates one of its words.
 - talk about the passages or the instructions (``claims.speaks_of_passages``, ``echo``) answers nothing.
 - silence (``silence``): a passage saying the sources do not record a thing forbids an answer giving it.
 
