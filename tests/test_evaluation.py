@@ -124,7 +124,7 @@ def test_summary_numbers():
         "unsupported_year_share": 2 / 6, "citation_validity": 2 / 3, "abstain_precision": 1 / 3,
         "abstain_recall": 0.5, "false_refusal": 1 / 3, "after_death_refusal": 1.0, "language_match": 5 / 6,
         "latency_p50_s": 3.5, "latency_p95_s": 5.75, "wrong_date_share": None, "citation_precision": None,
-        "tokens_per_s": None,
+        "tokens_per_s": None, "unsupported_second_share": None, "readers_disagree": None,  # rows without it
     })
     a = s["a"]
     assert a["recall_at_k"] == 0.75 and a["date_precision"] == pytest.approx(2 / 3)
@@ -357,3 +357,22 @@ def test_an_english_answer_quoting_a_chinese_name_is_english(text, lang):
     from agent.eval.scoring import answer_language
 
     assert answer_language(text) == lang
+
+
+def test_the_second_reader_counts_unsupported_dates_on_its_own():
+    rows = [dict(_row("a", "answerable", 1.0, True, [742], [], True, False, True, 1.0), unsupported_years_second=[]),
+            dict(_row("a", "answerable", 1.0, True, [742], [], True, False, True, 1.0),
+                 unsupported_years_second=["742年"])]
+    m = summarize(rows)["all"]
+    assert m["unsupported_second_share"] == 0.5 and m["readers_disagree"] == 1
+
+
+def test_the_second_reader_reads_arabic_years_and_reign_eras_through_sanmiao():
+    from agent.eval.second_reader import read_years, unsupported_dates
+
+    assert read_years("他在公元前85年出生，开元二十八年去世。", (-100, 800)) == [
+        ("开元二十八年", frozenset({740})), ("公元前85年", frozenset({-85}))]
+    assert read_years("30,000 men, 1.75 m, twelve years, 二十年") == []
+    assert unsupported_dates("开元二十八年（740年）我去世了。[1]", ["開元二十八年，卒於家。"], (689, 740)) == []
+    assert unsupported_dates("I died in 741.[1]", ["開元二十八年，卒於家。"], (689, 740)) == ["741"]
+

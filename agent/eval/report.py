@@ -12,6 +12,7 @@ from agent.eval.scoring import KINDS
 COLUMNS = (  # (summary key, table heading)
     ("n", "n"), ("recall_at_k", "recall@k"), ("mrr", "MRR"), ("accuracy", "accuracy"),
     ("date_precision", "date precision"), ("unsupported_year_share", "unsupported-date share"),
+    ("unsupported_second_share", "unsupported-date share, second reader"), ("readers_disagree", "readers disagree"),
     ("wrong_date_share", "wrong-date share"),
     ("citation_validity", "citation validity"), ("citation_precision", "citation precision"),
     ("abstain_precision", "abstain precision"),
@@ -44,6 +45,7 @@ def _metrics(rows: list[dict]) -> dict:
     answerable, unanswerable, after_death = ([r for r in rows if r["kind"] == k] for k in KINDS[:3])
     abstained = [r for r in rows if r["abstained"]]
     stated, unsupported = (sum(len(r[key]) for r in rows) for key in ("years_stated", "unsupported_years"))
+    second = [r for r in rows if "unsupported_years_second" in r]  # runs scored before the second reader lack it
     return {
         "n": len(rows),
         "recall_at_k": _mean(r["recall_at_k"] for r in answerable),
@@ -51,6 +53,9 @@ def _metrics(rows: list[dict]) -> dict:
         "accuracy": _mean(r["answer_correct"] for r in answerable),
         "date_precision": _ratio(stated - unsupported, stated),
         "unsupported_year_share": _ratio(sum(bool(r["unsupported_years"]) for r in rows), len(rows)),
+        "unsupported_second_share": _ratio(sum(bool(r["unsupported_years_second"]) for r in second), len(second)),
+        "readers_disagree": sum(bool(r["unsupported_years"]) != bool(r["unsupported_years_second"]) for r in second)
+        if second else None,
         "wrong_date_share": _mean(r.get("wrong_date") for r in answerable),
         "citation_validity": _mean(r["citation_valid"] for r in rows),
         "citation_precision": _mean(r.get("citation_precision") for r in rows),
@@ -112,6 +117,7 @@ def metrics_csv(summary: dict[str, dict]) -> str:
 
 COMPARE_KEYS = (  # the metrics a reader compares across modes
     ("accuracy", "accuracy"), ("unsupported_year_share", "unsupported-date share"),
+    ("unsupported_second_share", "unsupported, second reader"),
     ("wrong_date_share", "wrong-date share"), ("date_precision", "date precision"),
     ("abstain_recall", "unanswerable refused"), ("false_refusal", "false refusal"),
     ("after_death_refusal", "after-death refused"), ("citation_precision", "citation precision"),

@@ -12,6 +12,7 @@ from agent.answer import Answer, Passage
 from agent.cli.batch import read_question_text
 from agent.dates import DateMention, extract_dates
 from agent.errors import InputError
+from agent.eval.second_reader import unsupported_dates
 from agent.text.script import CJK_RE, detect_language
 from agent.text.terms import content_terms, fold
 from agent.verify.boundary import KnowledgeBoundary
@@ -186,11 +187,14 @@ def score(question: EvalQuestion, answer: Answer, retrieved: list[Passage] | Non
     bare = {n for text in cited_texts for n in boundary.lifetime_numbers(text)} if boundary else set()
     unsupported = [d for d in stated
                    if not any(date_supports(c, d) for c in cited_dates) and not (d.lo == d.hi and d.lo in bare)]
+    window = boundary.anchor if boundary else None
+    second = [] if answer.abstained else unsupported_dates(answer.text, cited_texts, window)
     pairs = [] if answer.abstained else _citation_pairs(answer)
     return {
         "recall_at_k": recall, "reciprocal_rank": rr, "k": None if retrieved is None else len(retrieved),
         "answer_correct": correct, "wrong_date": wrong_date,
         "years_stated": [d.text for d in stated], "unsupported_years": [d.text for d in unsupported],
+        "unsupported_years_second": second,
         "citation_valid": all(c.passage_id in by_id for c in answer.citations) if answer.citations else None,
         "citation_precision": sum(_precise(s, p) for s, p in pairs) / len(pairs) if pairs else None,
         "abstained": answer.abstained, "abstain_reason": answer.abstain_reason,
