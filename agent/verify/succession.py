@@ -31,14 +31,13 @@ _AFTER_YOU = re.compile(r"(?i)\bafter\s+(?:you|your\s+(?:term|time|presidency|re
                         r"\byour\s+successors?\b|[你您](?:之后|之後|以后|以後|死后|死後)|接替[你您]|[你您]的(?:继任|繼任|后任|後任)")
 
 
-def _asks_after(question: str, name: str) -> bool:
-    """``question`` asks who came after ``name`` ("after X", "succeeded X", "X's successor", X之後, 接替X, X的繼任)."""
-    if name.isascii():
-        n = re.escape(name)
-        return bool(re.search(rf"(?i)\b{_AFTER_EN}{n}(?![a-z])|(?<![a-z]){n}'s\s+successors?\b", question))
+def _asks_after(question: str, name: str) -> re.Match[str] | None:
+    """Where ``question`` asks who came after ``name`` ("after X", "succeeded X", "X's successor", X之後, 接替X)."""
     n = re.escape(name)
-    return bool(re.search(rf"{n}{_AFTER_ZH}|(?:接替|继承|繼承|接任)了?{n}|"
-                          rf"{n}的(?:继任|繼任|继承人|繼承人|后任|後任|下一任)", question))
+    if name.isascii():
+        return re.search(rf"(?i)\b{_AFTER_EN}{n}(?![a-z])|(?<![a-z]){n}'s\s+successors?\b", question)
+    return re.search(rf"{n}{_AFTER_ZH}|(?:接替|继承|繼承|接任)了?{n}|{n}的(?:继任|繼任|继承人|繼承人|后任|後任|下一任)",
+                     question)
 
 
 _EN_ORDINAL = "|".join(sorted(EN_ORDINALS, key=len, reverse=True))
@@ -64,18 +63,18 @@ def _named(folded: str, name: str) -> bool:
     return name in folded
 
 
-def _position(question: str, words: tuple[str, ...]) -> int | None:
-    """The n of "the n-th <office>" (17th, seventeenth, 第十七任) in ``question``, or None."""
+def _position(question: str, words: tuple[str, ...]) -> tuple[int, str] | None:
+    """The n of "the n-th <office>" (17th, seventeenth, 第十七任) in ``question``, with its words, or None."""
     office = "|".join(re.escape(w) for w in words)
     m = re.search(rf"(?i)\b(?:(?P<num>\d{{1,3}})(?:st|nd|rd|th)|(?P<word>{_EN_ORDINAL}))\s+"
                   rf"(?:US\s+|U\.S\.\s+|American\s+)?(?:{office})", question)
     if m:
-        return int(m.group("num")) if m.group("num") else EN_ORDINALS[m.group("word").lower()]
+        return (int(m.group("num")) if m.group("num") else EN_ORDINALS[m.group("word").lower()]), m.group(0)
     m = re.search(rf"第(?P<n>[一二三四五六七八九十百零〇两兩]+|\d{{1,3}})(?:任|位|个|個|代)?"
                   rf"(?:[^\s，。？?]{{0,4}}?)(?:{office})", question)
     if m:
         try:
-            return int(m.group("n")) if m.group("n").isdigit() else chinese_numeral(m.group("n"))
+            return (int(m.group("n")) if m.group("n").isdigit() else chinese_numeral(m.group("n"))), m.group(0)
         except (ValueError, KeyError):
             return None
     return None
@@ -89,18 +88,18 @@ def _list_finding(question: str, figure: Figure, cutoff: int) -> str | None:
     folded = fold(question)
     own = [fold(n) for n in (*figure.names.values(), *figure.aliases)]
     for words, holders in _lists():
-        about = any(_named(folded, w) for w in words)
-        n = _position(question, words) if about else None
-        if n is not None and 1 <= n <= len(holders):
-            mine = [i for i, h in enumerate(holders) if any(fold(x) in own for x in h.names)]
-            if holders[n - 1].start > cutoff or (holders[n - 1].start == cutoff and mine and n - 1 > mine[-1]):
-                return f"{holders[n - 1].names[0]} ({holders[n - 1].start})"
-        named = [i for i, h in enumerate(holders) if any(_asks_after(question, x) for x in h.names)]
-        if _AFTER_YOU.search(question):
-            named += [i for i, h in enumerate(holders) if any(fold(x) in own for x in h.names)]
-        for i in named:
+        mine = [i for i, h in enumerate(holders) if any(fold(x) in own for x in h.names)]
+        position = _position(question, words) if any(_named(folded, w) for w in words) else None
+        if position is not None and 1 <= position[0] <= len(holders):
+            start = holders[position[0] - 1].start
+            if start > cutoff or (start == cutoff and mine and position[0] - 1 > mine[-1]):
+                return position[1]
+        named = [(i, m) for i, h in enumerate(holders) for x in h.names if (m := _asks_after(question, x))]
+        if you := _AFTER_YOU.search(question):
+            named += [(i, you) for i in mine]
+        for i, m in named:
             if i + 1 < len(holders) and _after(holders[i].start, holders[i + 1].start, cutoff):
-                return f"{holders[i + 1].names[0]} ({holders[i + 1].start})"
+                return m.group(0)
     return None
 
 
@@ -124,7 +123,8 @@ def _emperor_finding(question: str, cutoff: int, window: tuple[int, int] | None)
     text = fold_era_text(question)
     tables, reigns = era_tables(), _reigns()
     for tag, people in tables.rulers.items():
-        if len(tag) < 2 or tag not in text or not _asks_after(text, tag):
+        asked = _asks_after(text, tag) if len(tag) >= 2 and tag in text else None
+        if asked is None:
             continue
         for pid in people:
             if pid not in reigns:
@@ -134,13 +134,13 @@ def _emperor_finding(question: str, cutoff: int, window: tuple[int, int] | None)
                 continue
             later = sorted(s for d, s, _ in reigns.values() if d == dyn and s > start)
             if later and _after(start, later[0], cutoff):
-                return tag
+                return question[asked.start():asked.end()]  # the folding keeps every character in its place
     return None
 
 
 def successor_after(question: str, figure: Figure, cutoff: int, window: tuple[int, int] | None) -> str | None:
-    """The holder (or the ruler named) that makes ``question`` about a succession after ``cutoff``; None when it is
-    not such a question or the succession came within the figure's time."""
+    """The words of ``question`` that ask about a succession after ``cutoff`` ("after you", 某宗之後, "the 17th
+    president"); None when it asks about none, or the succession came within the figure's time."""
     return _list_finding(question, figure, cutoff) or _emperor_finding(question, cutoff, window)
 
 
