@@ -2,10 +2,10 @@
 
 A date is *supported* when a passage cited for its sentence states a date whose range contains it, in a sentence
 of the passage about the same thing (it shares a quarter of the answer sentence's content, the dates and the
-figure's own names left out: "married … 1843" is not supported by "1843 … the Whig convention"); failing that,
-another retrieved passage that shares content with the sentence, under the same rule; failing that, a timeline
-event of the figure that shares content with the sentence. It is *contradicted* when it lies after the figure's
-knowledge cutoff, or when the sentence's cited passages state dates and none of them agrees; otherwise it is
+figure's own names left out; a bare date, what the question asks about: "married … 1843" is not supported by "1843
+… the Whig convention"); failing that, another retrieved passage sharing content with the sentence, under the same
+rule; failing that, a timeline event of the figure sharing content with the sentence. It is *contradicted* when
+it lies after the figure's knowledge cutoff, or when the sentence's cited passages state dates and none of them agrees; otherwise it is
 *unsupported*. A month, a day or an ordinal the answer gives beside the date must stand in that passage sentence
 too ("consul for the fourth time in 509 BC" is not "first consulship, 509 BC"). Numbers (counts, durations, ages)
 are supported by the same value in the same places; a figure that could be a year of the figure's life counts
@@ -157,8 +157,8 @@ class Verifier:
                 states_time(s.sentence) if asks_when else states_quantity(s.sentence))
             if dates:
                 dated[s.sentence] = taken
-            terms = content_terms(s.sentence)
-            claim = claim_terms(s.sentence, dates, self.names)
+            terms, claim = content_terms(s.sentence), claim_terms(s.sentence, dates, self.names)
+            claim = claim if question is None or claim[0] or claim[1] else question_topic(question, self.names)
             cited = [i for i in (n - 1 for n in s.passage_numbers) if 0 <= i < len(passages)]
             others = [i for i in range(len(passages)) if i not in cited and lexical_share(terms, evidence[i].tokens) >= MIN_LEXICAL]
             stated_ordinals = ordinals(blank_dates(s.sentence, dates))
