@@ -12,6 +12,7 @@ LIFE = [
     "He built a granary at the harbour.",
     "周某約文遠同往洛陽，文遠竟不赴。",
     "文遠晚年居於嵩山。",
+    "文遠還沒到任又被調往汴州，居於城東。",
 ]
 
 
@@ -22,6 +23,7 @@ LIFE = [
     ("我赴約同往洛陽。[3]", True),
     ("周某約我同往洛陽，我沒有去。[3]", False),
     ("我晚年住在嵩山。[4]", False),
+    ("我被調到汴州，居於城東。[5]", False),  # 沒到任 negates reaching the post, not the 到 of 調到
 ])
 def test_negation_agrees(sentence, negated):
     assert contradicts(sentence, LIFE) is negated

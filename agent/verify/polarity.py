@@ -37,8 +37,14 @@ def _negated_terms_en(sentence: str) -> set[str]:
     return out
 
 
+# Characters of grammar more than of content: 沒到任 negates reaching the post, not the 到 of 貶到惠州.
+_FUNCTION_ZH = frozenset("的了是有在到得过為为以与與和及于於也就都又再还還能会會可要被把将將让讓给給对對从從向之其而乃则則所"
+                         "者此曾已经經甚太很")
+
+
 def _negated_chars_zh(sentence: str) -> set[str]:
-    return {c for m in _NEG_ZH.finditer(sentence) for c in sentence[m.end(): m.end() + NEGATION_CHARS]}
+    return {c for m in _NEG_ZH.finditer(sentence) for c in sentence[m.end(): m.end() + NEGATION_CHARS]
+            if c not in _FUNCTION_ZH}
 
 
 def _windows(text: str, cjk: bool) -> list[str]:
