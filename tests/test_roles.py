@@ -26,6 +26,7 @@ ZHOU_LIFE = [
     "楊某為益州長史，見而異之。",
     "弟文通，亦有文名。",
     "父某，官至縣令。",
+    "在場的只有文遠的妻子和弟弟文達。",
     "其詩云：宰相調鼎鼐，小民望雨晴。",
 ]
 
@@ -61,6 +62,8 @@ def test_an_office_or_relative_the_passage_does_not_give_the_figure_fails(senten
     ("文通是我的哥哥。[1]", False),  # the passage calls him the younger brother
     ("我哥哥叫周文遠。[1]", False),  # the figure's own name
     ("我父親當過縣令。[1]", True),
+    ("我的妻子叫文達。[1]", False),  # the kin word nearest the name makes him a brother
+    ("文達是我的弟弟。[1]", True),
     ("我父親當過刺史。[1]", False),
     ("我當過宰相。[1]", False),  # an office in a line of verse: no one is put into it
 ])

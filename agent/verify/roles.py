@@ -279,13 +279,16 @@ def _kin_supported(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[st
         window = s + (" " + sentences[i + 1] if i + 1 < len(sentences) else "")
         for key in keys:
             for m in re.finditer(re.escape(key) if cjk else rf"\b{re.escape(key)}\b", window):
-                near = window[max(0, m.start() - 8): m.end() + 8] if cjk else \
-                    window[max(0, m.start() - 60): m.end() + 40]
-                mentions = ([(_zh_kin(k.group(0)), k.start()) for k in p["zh_kin"].finditer(near)] if cjk else
+                lo = max(0, m.start() - (8 if cjk else 60))
+                near = window[lo: m.end() + (8 if cjk else 40)]
+                mentions = ([(_zh_kin(k.group(0)), k.span()) for k in p["zh_kin"].finditer(near)] if cjk else
                             [((_vocab()["en"]["kin"][k.group("kin").lower()],
-                               _vocab()["en"]["ranks"].get((k.group("rank") or "").lower(), "")), k.start())
+                               _vocab()["en"]["ranks"].get((k.group("rank") or "").lower(), "")), k.span())
                              for k in p["en_kin"].finditer(near)])
-                for (head, rank), at in mentions:
+                # the kin word nearest the name is the one that says who the person is (妻子和弟弟某: a brother)
+                gaps = [max(a - (m.end() - lo), (m.start() - lo) - b, 0) for _, (a, b) in mentions]
+                nearest = [(kin, at) for (kin, (at, _)), gap in zip(mentions, gaps) if gap == min(gaps)]
+                for (head, rank), at in nearest:
                     if head == claim.head and (not claim.rank or rank == claim.rank) and \
                             (cjk or _en_kin_own(near, at, own_en)):
                         return True
