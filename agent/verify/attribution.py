@@ -19,10 +19,10 @@ _ROLE_NOTE = "no passage gives this office or relative to the figure"
 
 def attribution_finding(sentence: str, question: str | None, cited: Sequence[str], given: Sequence[str],
                         reference: Sequence[str], names: Iterable[str]) -> ClaimFinding | None:
-    """A finding when ``sentence`` gives as the figure's own a view its ``cited`` passages give as another's, or a
-    deed the passages ``given`` give to another, or claims an office or relative that none of the passages ``given`` for the answer supports. Offices and kin are
-    judged against the passages in the sentence's script; when none is, against the figure's ``reference`` passages
-    in it (its biography in the other language); when there is none either, they are not judged."""
+    """A finding when ``sentence`` gives as the figure's own a view its ``cited`` passages give as another's, a deed
+    the passages ``given`` for the answer give to another, a statement they all negate, or an office or relative none
+    of them supports. Offices and kin are judged against the passages in the sentence's script; when none is, against
+    the figure's ``reference`` passages in it (its biography in the other language); with neither, not at all."""
     names = list(names)
     if cited and view_not_own(sentence, cited, names):
         return ClaimFinding(sentence, "", "not_own_view")
