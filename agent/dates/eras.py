@@ -16,7 +16,7 @@ from typing import NamedTuple
 from agent.dates.numerals import from_astro, shift_year, to_astro
 from agent.text.script import to_simplified
 
-__all__ = ["Era", "era_candidates", "era_year", "sexagenary_years"]
+__all__ = ["Era", "era_candidates", "era_year", "ruler_reigns", "sexagenary_years"]
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,13 @@ def era_tables() -> _Tables:
         eras, {k: tuple(v) for k, v in dynasties.items()}, {k: frozenset(v) for k, v in rulers.items()}, fold,
         max(map(len, eras)), max(map(len, dynasties)), max(map(len, rulers)),
     )
+
+
+@lru_cache(maxsize=1)
+def ruler_reigns() -> dict[int, tuple[int, int, int]]:
+    """sanmiao's rulers: person id (as in ``era_tables().rulers``) → (dynasty id, first year, last year)."""
+    return {int(r["person_id"]): (int(r["dyn_id"]), _year(r["emp_start_year"]), _year(r["emp_end_year"]))
+            for r in _read_csv("ruler_table.csv") if r["emp_start_year"] and r["emp_end_year"]}
 
 
 def fold_era_text(text: str) -> str:

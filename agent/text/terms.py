@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from agent.text.script import CJK_CHARS, CJK_RE, to_simplified
 
@@ -106,5 +107,19 @@ def canonical_events(text: str) -> str:
     return text
 
 
-__all__ = ["EN_STOPWORDS", "ZH_STOP_CHARS", "approx_tokens", "canonical_events", "content_terms", "fold", "is_cjk",
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    folded = re.escape(fold(name))
+    if name.isascii():
+        return re.compile(rf"(?<![a-z]){folded}(?:s|es)?(?![a-z])")
+    return re.compile(folded)
+
+
+def mentions(folded_text: str, name: str) -> bool:
+    """True when ``folded_text`` (already ``fold``ed) names ``name``: English at word breaks (a plural too), Chinese
+    in either script anywhere."""
+    return bool(_name_pattern(name).search(folded_text))
+
+
+__all__ = ["EN_STOPWORDS", "ZH_STOP_CHARS", "approx_tokens", "canonical_events", "content_terms", "fold", "is_cjk", "mentions",
            "keyword_tokens", "stem"]

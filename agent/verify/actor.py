@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from agent.text.script import CJK_RE
 from agent.text.sentences import split_sentences
 from agent.text.terms import content_terms, keyword_tokens, stem
+from agent.verify.citations import MARKER_RE
 from agent.verify.roles import clause_subject, own_words
 
 # Share of what the verb acts on that a passage sentence must hold to be telling the same deed.
@@ -37,12 +39,12 @@ def deeds(sentence: str) -> list[tuple[str, str]]:
 def deed_of_another(sentence: str, passages: Sequence[str], names: Iterable[str]) -> bool:
     """True when a deed ``sentence`` claims for the figure is told by the passages, and every passage sentence that
     tells it gives it to another named person."""
-    if re.search(r"[\u4e00-\u9fff]", sentence):
+    if CJK_RE.search(sentence):
         return False
     own, _zh = own_words(names)
     for verb, rest in deeds(sentence):
         target = stem(verb)
-        words, _chars = content_terms(re.sub(r"\[\d+\]", " ", rest),
+        words, _chars = content_terms(MARKER_RE.sub(" ", rest),
                                       exclude=frozenset(t for n in own for t in keyword_tokens(n)))
         words = {w for w in words if w not in own}
         if not words:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from agent.text.script import CJK_RE
 from agent.verify.actor import deed_of_another
+from agent.verify.citations import MARKER_RE
 from agent.verify.claims import ClaimFinding
 from agent.verify.polarity import contradicts
-from agent.verify.roles import find_claims, premise_claims, role_failures
+from agent.verify.roles import role_failures
 from agent.verify.stance import view_not_own
 
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _ROLE_NOTE = "no passage gives this office or relative to the figure"
 
 
@@ -30,12 +31,10 @@ def attribution_finding(sentence: str, question: str | None, cited: Sequence[str
         return ClaimFinding(sentence, "", "not_own_deed", "the passage says someone else did this")
     if given and contradicts(sentence, given):
         return ClaimFinding(sentence, "", "negated", "the passage says this did not happen")
-    if not find_claims(sentence) and not (question and premise_claims(question, sentence)):
-        return None
-    cjk = bool(_CJK_RE.search(sentence)) or (not re.search(r"[A-Za-z]{3}", re.sub(r"\[\d+\]", "", sentence))
-                                             and bool(question and _CJK_RE.search(question)))
-    texts = [t for t in given if bool(_CJK_RE.search(t)) == cjk] or \
-        [t for t in reference if bool(_CJK_RE.search(t)) == cjk]
+    cjk = bool(CJK_RE.search(sentence)) or (not re.search(r"[A-Za-z]{3}", MARKER_RE.sub("", sentence))
+                                             and bool(question and CJK_RE.search(question)))
+    texts = [t for t in given if bool(CJK_RE.search(t)) == cjk] or \
+        [t for t in reference if bool(CJK_RE.search(t)) == cjk]
     if not texts:
         return None
     failed = role_failures(sentence, question, texts, names)

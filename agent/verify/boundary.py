@@ -31,7 +31,7 @@ from importlib import resources
 from agent.dates import DateMention, extract_dates
 from agent.ingest.figures import Figure
 from agent.ingest.loaders import SourceSpec
-from agent.text.terms import fold
+from agent.text.terms import fold, mentions
 from agent.verify.succession import successor_after
 
 AFTER_MY_TIME = "after_my_time"
@@ -64,18 +64,6 @@ class Finding:
 def world_items() -> tuple[LaterItem, ...]:
     data = tomllib.loads(resources.files("agent").joinpath("data/later.toml").read_text(encoding="utf-8"))
     return tuple(LaterItem(int(item["year"]), tuple(item["names"])) for item in data["item"])
-
-
-@lru_cache(maxsize=4096)
-def _name_pattern(name: str) -> re.Pattern[str]:
-    folded = re.escape(fold(name))
-    if name.isascii():
-        return re.compile(rf"(?<![a-z]){folded}(?:s|es)?(?![a-z])")
-    return re.compile(folded)
-
-
-def _mentions(folded_text: str, name: str) -> bool:
-    return bool(_name_pattern(name).search(folded_text))
 
 
 # "…that Poplicola was already dead when Coriolanus threatened Rome": the name that follows is of a later time.
@@ -178,7 +166,7 @@ class KnowledgeBoundary:
         if m and self.as_of is None:
             return Finding(AFTER_MY_TIME, m.group(0))
         for name in self.later_names:
-            if _mentions(folded, name):
+            if mentions(folded, name):
                 return Finding(AFTER_MY_TIME, name)
         if self.cutoff is not None and (heir := successor_after(question, self.figure, self.cutoff, self.anchor)):
             return Finding(AFTER_MY_TIME, heir)
@@ -187,7 +175,7 @@ class KnowledgeBoundary:
             for item in (*(self.works if reads_work else ()), *self.items):
                 if item.year > self.cutoff:
                     for name in item.names:
-                        if _mentions(folded, name):
+                        if mentions(folded, name):
                             return Finding(AFTER_MY_TIME, name, item.year)
         dates = self.dates(question)
         for d in dates:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agent.text.script import to_simplified
+from agent.text.script import CJK_RE, to_simplified
 from agent.text.sentences import split_sentences
-from agent.text.terms import content_terms, stem
+from agent.text.terms import ZH_STOP_CHARS, content_terms, is_cjk, stem
+from agent.verify.citations import MARKER_RE
 
 # Share of the answer sentence's content a passage sentence must hold to be telling the same thing.
 TELLING_SHARE = 0.6
@@ -37,9 +38,9 @@ def _negated_terms_en(sentence: str) -> set[str]:
     return out
 
 
-# Characters of grammar more than of content: 沒到任 negates reaching the post, not the 到 of 貶到惠州.
-_FUNCTION_ZH = frozenset("的了是有在到得过為为以与與和及于於也就都又再还還能会會可要被把将將让讓给給对對从從向之其而乃则則所"
-                         "者此曾已经經甚太很")
+# Characters of grammar more than of content: 沒到任 negates reaching the post, not the 到 of 貶到惠州 (the stop
+# characters of ZH_STOP_CHARS besides, which content terms never hold).
+_FUNCTION_ZH = ZH_STOP_CHARS | frozenset("到得过及又再还還能会會可要被把将將让讓给給对對从從向乃则則所此曾已经經甚太很")
 
 
 def _negated_chars_zh(sentence: str) -> set[str]:
@@ -57,12 +58,12 @@ def _windows(text: str, cjk: bool) -> list[str]:
 
 def contradicts(sentence: str, passages: Sequence[str]) -> bool:
     """True when every passage sentence telling what ``sentence`` states (un-negated) negates one of its words."""
-    text = re.sub(r"\[\d+\]", " ", sentence)
-    cjk = bool(re.search(r"[\u4e00-\u9fff]", text))
+    text = MARKER_RE.sub(" ", sentence)
+    cjk = bool(CJK_RE.search(text))
     if (_NEG_ZH.search(text) if cjk else _NEG_EN.search(text)):
         return False
     words, chars = content_terms(to_simplified(text) if cjk else text)
-    terms = chars if cjk else {w for w in words if not re.search(r"[\u4e00-\u9fff]", w)}
+    terms = chars if cjk else {w for w in words if not is_cjk(w)}
     if len(terms) < 2:
         return False
     telling = []

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from agent.text.script import to_simplified
+from agent.text.script import CJK_RE, to_simplified
 from agent.text.sentences import split_sentences
 from agent.text.terms import EN_STOPWORDS
 
@@ -146,7 +146,7 @@ def premise_claims(question: str, sentence: str) -> list[RoleClaim]:
     if not _YES_RE.search(sentence):
         return []
     text = question.strip().rstrip("?？").strip()
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if CJK_RE.search(text):
         text = re.sub(r"(?:吗|嗎|么|麼|呢|是不是|是否|有没有|有沒有)$", "", text)
         text = re.sub(r"是不是|是否", "", re.sub(r"[你您]", "我", text))
         return find_claims(text)
@@ -176,13 +176,14 @@ _RELATIVE = frozenset("who whom whose which that though although while when wher
 def _en_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
     """Some mention of the office in this passage sentence is not another's, nor denied, offered or sought."""
     en = _vocab()["en"]
+    not_held = frozenset(en["not_held"])
     heads = [claim.head] + [b for b, member in en["bodies"].items() if member == claim.head]
     if claim.qualifiers and not all(re.search(rf"\b{re.escape(q)}\b", sentence) for q in claim.qualifiers):
         return False
     for m in re.finditer(rf"(?i)\b(?:{_alt(heads)})\w*", sentence):
         before = _CLAUSE_RE.split(sentence[: m.start()])[-1]
         words = re.findall(r"[A-Za-z][\w'-]*", before)
-        if {w.lower() for w in words} & set(en["not_held"]):
+        if {w.lower() for w in words} & not_held:
             continue
         after = re.sub(r"\([^)]*\)\s*", "", sentence[m.end():])
         beside = re.match(r"\s*,?\s*([A-Z][\w'-]*)", after)
@@ -272,9 +273,10 @@ def _kin_supported(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[st
     or none given by the claim."""
     p = _patterns()
     name = to_simplified(claim.name)
-    cjk = bool(re.search(r"[\u4e00-\u9fff]", name))
+    cjk = bool(CJK_RE.search(name))
     keys = {name} | ({name[1:]} if cjk and len(name) >= 2 else set(name.split()[-1:]))
-    sentences = split_sentences(to_simplified(text)) or [to_simplified(text)]
+    text = to_simplified(text) if cjk else text
+    sentences = split_sentences(text) or [text]
     for i, s in enumerate(sentences):
         window = s + (" " + sentences[i + 1] if i + 1 < len(sentences) else "")
         for key in keys:
@@ -299,7 +301,7 @@ def _kin_office_supported(claim: RoleClaim, text: str, own_en: set[str]) -> bool
     """A sentence of ``text`` holds the figure's kin word (``claim.rank``: father, brother …) and the office, the
     office not denied, offered or sought there ("His father … was a senator" for "my father was a senator")."""
     p, en, zh = _patterns(), _vocab()["en"], _vocab()["zh"]
-    cjk = bool(re.search(r"[\u4e00-\u9fff]", claim.head))
+    cjk = bool(CJK_RE.search(claim.head))
     for s in split_sentences(to_simplified(text) if cjk else text) or [text]:
         if cjk:
             kin_at = [k.start() for k in p["zh_kin"].finditer(s) if _zh_kin(k.group(0))[0] == claim.rank]
@@ -336,7 +338,7 @@ def role_failures(sentence: str, question: str | None, passages: Sequence[str], 
             if own_name or not any(_kin_supported(claim, t, own_en, own_zh) for t in passages):
                 failed.append(claim.text)
             continue
-        held = _zh_office_held if re.search(r"[\u4e00-\u9fff]", claim.head) else _en_office_held
+        held = _zh_office_held if CJK_RE.search(claim.head) else _en_office_held
         own = own_zh if held is _zh_office_held else own_en
         if not any(held(claim, s, own) for t in passages
                    for s in (split_sentences(to_simplified(t) if held is _zh_office_held else t) or [t])):

@@ -11,18 +11,17 @@ tables, the holder named being the one who reigned within the figure's life.
 
 from __future__ import annotations
 
-import csv
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from importlib.resources import files
 
-from agent.dates.eras import era_tables, fold_era_text
-from agent.dates.numerals import EN_ORDINALS, chinese_numeral, from_astro
+from agent.dates.eras import era_tables, fold_era_text, ruler_reigns
+from agent.dates.numerals import EN_ORDINALS, chinese_numeral
 from agent.ingest.figures import Figure
-from agent.text.terms import fold
+from agent.text.script import CJK_RE
+from agent.text.terms import fold, mentions
 
 _TITLE = r"(?:(?:the\s+)?(?:president|emperor|king|consul)\s+)?"
 _AFTER_EN = r"(?:after|succeeded|succeeds|succeed|followed|replaced|successors?\s+(?:of|to))\s+" + _TITLE
@@ -56,13 +55,6 @@ def _lists() -> tuple[tuple[tuple[str, ...], tuple[Holder, ...]], ...]:
                  for lst in data["list"])
 
 
-def _named(folded: str, name: str) -> bool:
-    name = fold(name)
-    if name.isascii():
-        return bool(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded))
-    return name in folded
-
-
 def _position(question: str, words: tuple[str, ...]) -> tuple[int, str] | None:
     """The n of "the n-th <office>" (17th, seventeenth, 第十七任) in ``question``, with its words, or None."""
     office = "|".join(re.escape(w) for w in words)
@@ -89,7 +81,7 @@ def _list_finding(question: str, figure: Figure, cutoff: int) -> str | None:
     own = [fold(n) for n in (*figure.names.values(), *figure.aliases)]
     for words, holders in _lists():
         mine = [i for i, h in enumerate(holders) if any(fold(x) in own for x in h.names)]
-        position = _position(question, words) if any(_named(folded, w) for w in words) else None
+        position = _position(question, words) if any(mentions(folded, w) for w in words) else None
         if position is not None and 1 <= position[0] <= len(holders):
             start = holders[position[0] - 1].start
             if start > cutoff or (start == cutoff and mine and position[0] - 1 > mine[-1]):
@@ -103,25 +95,12 @@ def _list_finding(question: str, figure: Figure, cutoff: int) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _reigns() -> dict[int, tuple[int, int, int]]:
-    """sanmiao's rulers: person id → (dynasty id, first year, last year)."""
-    with (files("sanmiao") / "data" / "ruler_table.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    out = {}
-    for r in rows:
-        if r["emp_start_year"] and r["emp_end_year"]:
-            out[int(r["person_id"])] = (int(r["dyn_id"]), from_astro(int(float(r["emp_start_year"]))),
-                                        from_astro(int(float(r["emp_end_year"]))))
-    return out
-
-
 def _emperor_finding(question: str, cutoff: int, window: tuple[int, int] | None) -> str | None:
     """A Chinese emperor named in ``question`` (reigning within ``window``) whose successor began after the cutoff."""
-    if window is None or not re.search(r"[\u4e00-\u9fff]", question):
+    if window is None or not CJK_RE.search(question):
         return None
     text = fold_era_text(question)
-    tables, reigns = era_tables(), _reigns()
+    tables, reigns = era_tables(), ruler_reigns()
     for tag, people in tables.rulers.items():
         asked = _asks_after(text, tag) if len(tag) >= 2 and tag in text else None
         if asked is None:

@@ -1,15 +1,15 @@
 """The truthfulness guard: every date and number an answer states is checked against the sources.
 
-A date is *supported* when a passage cited for its sentence states a date whose range contains it, in a sentence
-of the passage about the same thing (it shares a quarter of the answer sentence's content, the dates and the
-figure's own names left out; a bare date, what the question asks about: "married … 1843" is not supported by "1843
-… the Whig convention"); failing that, another retrieved passage sharing content with the sentence, under the same
-rule; failing that, a timeline event of the figure sharing content with the sentence. It is *contradicted* when
-it lies after the figure's knowledge cutoff, or when the sentence's cited passages state dates and none of them agrees; otherwise it is
-*unsupported*. A month, a day or an ordinal the answer gives beside the date must stand in that passage sentence
-too ("consul for the fourth time in 509 BC" is not "first consulship, 509 BC"). Numbers (counts, durations, ages)
-are supported by the same value in the same places; a figure that could be a year of the figure's life counts
-something only where the passage writes the same noun after it ("1851 cases").
+A date is *supported* when a passage cited for its sentence states a date whose range contains it, in a sentence of
+the passage about the same thing (it shares a quarter of the answer sentence's content, the dates and the figure's
+own names left out; a bare date, what the question asks about: "married … 1843" is not supported by "1843 … the Whig
+convention"); failing that, another retrieved passage sharing content with the sentence, under the same rule;
+failing that, a timeline event of the figure sharing content with the sentence. It is *contradicted* when it lies
+after the figure's knowledge cutoff, or when the sentence's cited passages state dates and none of them agrees;
+otherwise it is *unsupported*. A month, a day or an ordinal the answer gives beside the date must stand in that
+passage sentence too ("consul for the fourth time in 509 BC" is not "first consulship, 509 BC"). Numbers (counts,
+durations, ages) are supported by the same value in the same places; a figure that could be a year of the figure's
+life counts something only where the passage writes the same noun after it ("1851 cases").
 
 A date the question itself states ("Who coached the team from Jul 2018 to Apr 2019?") and the answer repeats is
 the asker's *premise*: it still needs a passage sentence about the same thing whose date overlaps it; then the
@@ -113,8 +113,8 @@ class Verifier:
         self.boundary = boundary
         self.notes = list(notes)
         self.timeline = [e for e in timeline if e.year is not None]
-        self.names = frozenset(name_terms(boundary.figure))
-        self.own, self.reference = [*boundary.figure.names.values(), *boundary.figure.aliases], [p.text for p in reference]
+        self.names, figure = frozenset(name_terms(boundary.figure)), boundary.figure
+        self.own, self.reference = [*figure.names.values(), *figure.aliases], [p.text for p in reference]
         self.content = ContentSupport(self.names, [e.all_text for e in timeline], list(reference))
         self._cache: dict[str, _Evidence] = {}
         self._silence_cache: dict[str, list[SilenceItem]] = {}
