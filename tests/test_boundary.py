@@ -41,6 +41,8 @@ def repo_settings():
     ("julius-caesar", "你對1453年的事有什麼看法？", "1453年"),
     ("abraham-lincoln", "What did you think of the telephone?", "telephone"),
     ("abraham-lincoln", "What happened after your death?", "after your death"),
+    ("poplicola", "Once you were dead, who kept your house?", "Once you were dead"),
+    ("meng-haoran", "你去世以后谁为你编集？", "你去世以后"),
     ("poplicola", "What do you think of Julius Caesar?", "Julius Caesar"),
     ("qian-yi", "李时珍的医术比你高明吗？", "李時珍"),
 ])

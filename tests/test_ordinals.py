@@ -41,3 +41,18 @@ def test_an_unsupported_ordinal_is_an_unsupported_number_check():
     ok = ordinal_check("I was the sixth mayor.", _one("I was the sixth mayor."), [0], [], passages,
                        [p.text for p in passages])
     assert ok.status == "supported" and ok.evidence == "p1"
+
+
+def test_an_ordinal_that_ends_its_sentence_needs_the_same_number_in_a_passage():
+    assert _one("Of the brothers I was the 3rd.").head == ""
+    assert _one("我在兄弟中排第3個。").head == ""
+    assert ordinal_supported(_one("Of the brothers I was the 3rd."), "He was the third child of a miller.")
+    assert not ordinal_supported(_one("我在兄弟中排第3個。"), "He was the second child of a miller.")
+    assert find_ordinals("第二，我去了北方。") == [] and find_ordinals("On the 4th, we sailed.") == []
+
+
+def test_the_first_holder_of_an_office_is_an_ordinal():
+    assert [(o.value, o.head) for o in find_ordinals("I was the first governor of the island.")] == [(1, "governor")]
+    assert find_ordinals("It was my first poem.") == []
+    assert not ordinal_supported(_one("I was the first governor of the island."),
+                                 "The first of the island's governors was a man from the north.")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.verify.roles import find_claims, premise_claims, role_failures
+from agent.verify.role_claims import find_claims, premise_claims
+from agent.verify.roles import role_failures
 
 VELL = ["Marcus Vell", "Vell"]
 ZHOU = ["周文遠", "文遠"]
@@ -95,3 +96,53 @@ def test_the_verifier_fails_an_office_given_to_another(verifier):
     held = [SentenceSupport("我當過刺史。", [1], 1.0)]
     notes = [c.note for c in verifier.check(held, [passage], "你當過刺史嗎？") if c.kind == "claim"]
     assert notes == ["no passage gives this office or relative to the figure"]
+
+
+ROMAN_LIFE = ["Vell was elected aedile in his thirtieth year.", "Gallus married Tertia, the daughter of a banker.",
+              "He married Prima, a widow of the coast towns."]
+
+
+@pytest.mark.parametrize("sentence,ok", [
+    ("我擔任的第一個官職是營造官。", True),   # an office named in Chinese, found in an English passage by its name
+    ("是的，我當過羅馬的獨裁官。", False),
+    ("我真的去做了執政官。", False),           # adverbs before the verb still claim the office
+    ("I married Prima.", True),
+    ("I married Tertia.", False),             # another man's marriage
+    ("其實普麗瑪·維利婭是我的母親。", False),  # a long transliterated name is a name; no passage gives it
+])
+def test_offices_named_in_chinese_marriages_and_long_names(sentence, ok):
+    assert (role_failures(sentence, None, ROMAN_LIFE, VELL) == []) is ok
+
+
+def test_chinese_claims_of_office_and_spouse_are_found():
+    assert [c.head for c in find_claims("我後來也做了監察御史的官。")] == ["监察御史"]
+    assert find_claims("我為官清廉。") == [] and find_claims("我和同鄉結伴遠遊。") == []
+    assert [(c.head, c.name) for c in find_claims("我娶了柳氏為妻。")] == [("spouse", "柳氏")]
+    assert role_failures("我娶了柳氏為妻。", None, ["文遠娶柳氏，生二子。"], ZHOU) == []
+
+
+@pytest.mark.parametrize("sentence,ok", [
+    ("I was elected praetor in Sicilia.", False),   # the place of an office is part of the claim
+    ("Vell was elected praetor.", True),            # the figure's own name is the figure
+    ("Gallus was elected praetor.", True),           # another's office is not the figure's claim here
+])
+def test_an_office_with_its_place_and_in_the_third_person(sentence, ok):
+    assert (role_failures(sentence, None, VELL_LIFE, VELL) == []) is ok
+
+
+def test_an_office_only_mentioned_in_a_passage_holds_no_one():
+    letter = ["I wrote to the tribune about the grain ships.", "Vell, tribune of the people, spoke first."]
+    assert role_failures("I was a tribune.", None, letter[:1], VELL) == ["tribune"]
+    assert role_failures("I was a tribune.", None, letter[1:], VELL) == []
+    assert role_failures("Yes, my father was also named Vell.", None, VELL_LIFE, VELL)
+
+
+@pytest.mark.parametrize("sentence,ok", [
+    ("朝廷授予文遠監察御史。", True),
+    ("朝廷授予我益州長史。", False),      # 楊某 held it
+    ("那一年我擔任的是殿中侍御史。", True),
+    ("那一年我擔任的是刺史。", False),    # 韓某's office
+    ("文通是我的親哥哥。", False),        # 弟: a younger brother
+])
+def test_chinese_offices_given_to_the_figure_and_kin_with_qualifiers(sentence, ok):
+    assert (role_failures(sentence, None, ZHOU_LIFE, ZHOU) == []) is ok

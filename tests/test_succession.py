@@ -51,3 +51,13 @@ def test_the_boundary_answers_a_later_succession_as_after_my_time(settings):
     boundary = KnowledgeBoundary(get_figure(settings, "test-poet"))  # died 762
     assert boundary.check_question("肅宗以後誰當了皇帝？").reason == AFTER_MY_TIME
     assert boundary.check_question("睿宗以後誰當了皇帝？") is None
+
+
+@pytest.mark.parametrize("question, after", [
+    ("高宗待你的子孫如何？", True),  # 宋高宗 began in 1127; the other 高宗 reigned in other dynasties
+    ("仁宗待你如何？", False),  # reigned within the life
+    ("你記得太宗嗎？", False),  # reigned before it
+])
+def test_a_ruler_of_the_figures_dynasty_who_reigned_only_after_its_death(question, after):
+    scholar = _figure(zh="測學者")
+    assert bool(successor_after(question, scholar, 1100, (1037, 1100))) is after

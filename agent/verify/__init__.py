@@ -8,7 +8,7 @@ Before the model:
 - ``boundary``: a question about a person, work, date or event after the figure's cutoff, or outright about the
   time after its death, is "after my time"; a passage dated after the cutoff is never shown.
 - ``succession``: a question about who came after a holder of an office (or the n-th holder) whose successor began
-  after the cutoff is "after my time".
+  after the cutoff, or naming a ruler of the figure's dynasty who reigned only after it, is "after my time".
 - ``injection``: a passage sentence that speaks to its reader (names the conversation, prescribes an answer,
   commands) is cut before the model sees it.
 
@@ -17,13 +17,14 @@ On each sentence of a draft (``verifier``, ``citations`` maps sentences to passa
   range holds it, in a sentence about the same thing, with the same month, day and ordinal.
 - numbers (``verifier``): a count, age or duration needs the same value in a passage, with the same noun after a
   figure that could be a year.
-- ordinals (``ordinals``): an ordinal that ranks a thing (5th president, 第三子) needs the same ordinal of the same
-  thing in one passage sentence.
+- ordinals (``ordinals``): an ordinal that ranks a thing (5th president, 第三子, the first governor) needs the same
+  ordinal of the same thing in one passage sentence; one that names no thing ("I was the 5th.") the same number.
 - content (``claims``): what a sentence says besides its dates must stand in a passage window (beside the kin word
   the question asks about).
-- offices and kin (``roles``): an office the figure claims needs a passage sentence giving it to the figure (not to
-  someone else, not denied, offered or only planned); a relative needs the same name beside the same kin word and
-  rank; a yes to a question about them claims what the question says.
+- offices and kin (``roles``, parsed by ``role_claims``): an office the figure claims needs a passage sentence that
+  puts the figure into it, with the claim's place (not someone else, not denied, offered or only planned; in English
+  by its English name); a relative needs the same name beside the same kin word and rank, or married to the figure;
+  a yes to a question about them claims what the question says.
 - views (``stance``): a view given as the figure's own needs a passage giving it as the figure's, not another's.
 - deeds (``actor``): a deed the figure claims fails where every passage sentence telling it gives it to another
   named person.

@@ -16,7 +16,8 @@ from agent.text.script import CJK_RE
 from agent.text.sentences import split_sentences
 from agent.text.terms import content_terms, keyword_tokens, stem
 from agent.verify.citations import MARKER_RE
-from agent.verify.roles import clause_subject, own_words
+from agent.verify.role_claims import own_words
+from agent.verify.roles import clause_subject
 
 # Share of what the verb acts on that a passage sentence must hold to be telling the same deed.
 OBJECT_SHARE = 0.5

@@ -39,8 +39,9 @@ NOT_PRESENT = "not_present"
 
 # Questions that ask outright about the time after the figure's death.
 _AFTER_DEATH_RE = re.compile(
-    r"after (?:your|his|her) death|after you died|since you died|since your death|posthumous|"
-    r"[你您汝](?:死|去世|逝世|過世|过世|亡故|卒)(?:之)?後|[你您汝](?:死|去世|逝世|過世|过世|亡故|卒)(?:之)?后|身後|身后",
+    r"after (?:your|his|her) death|after you died|since you died|since your death|posthumous|after your passing|"
+    r"(?:once|when|after|as soon as) you (?:were|had) (?:dead|died|gone|been killed)|(?:once|after) you were killed|"
+    r"[你您汝](?:死|去世|逝世|過世|过世|亡故|卒)了?(?:之|以)?[後后]|身後|身后",
     re.IGNORECASE,
 )
 

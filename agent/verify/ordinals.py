@@ -1,23 +1,27 @@
 """Ordinal claims: "the 5th president", "his third son", 第五子, 第三位皇帝, 七世孫 (from the second on: "the first"
-mostly means "the earliest").
+mostly means "the earliest", except of an office: "the first governor", 第一任).
 
 Rule: an ordinal that ranks a thing in an answer sentence is supported only by a passage sentence (or two
 adjacent ones) that gives the same ordinal of the same thing: the same head noun in English ("fifth president"
 for "5th US president"), the same first character of the thing in Chinese (第三子 for 第三子). Sharing the number
 or the noun alone is not enough: "the 8th day of December" does not make anyone the eighth president. An
-ordinal of a date (a regnal year, a month, a day, a century) is the date checks' matter, not this one's.
+ordinal of a date (a regnal year, a month, a day, a century) is the date checks' matter, not this one's. An
+ordinal that ends its sentence without naming the thing ("I was the 5th.", 第二個。) needs the same number as an
+ordinal of anything in the passage sentence.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from agent.answer import DateCheck, Passage
 from agent.dates.numerals import EN_ORDINALS, chinese_numeral
 from agent.text.script import to_simplified
 from agent.text.sentences import split_sentences
 from agent.text.terms import stem
+from agent.verify.role_claims import en_office_words
 
 _DATE_NOUNS = frozenset("year years month months day days century centuries decade decades hour hours minute "
                         "minutes anniversary instant inst ult ultimo".split())
@@ -34,14 +38,14 @@ _EN_ORDINAL_RE = re.compile(
 _ZH_DATE_CHARS = set("年月日天歲岁載载世纪紀旬")
 _ZH_MEASURE = set("個个位名次任代")
 _ZH_SAME = {"儿": "子", "男": "子"}  # 第三个儿子 ranks what 第三子 ranks
-_ZH_ORDINAL_RE = re.compile(r"第(?P<num>[一二三四五六七八九十百零〇兩两]+|\d{1,4})(?P<rest>[\u4e00-\u9fff]{1,3})|"
+_ZH_ORDINAL_RE = re.compile(r"第(?P<num>[一二三四五六七八九十百零〇兩两]+|\d{1,4})(?P<rest>[\u4e00-\u9fff]{0,3})|"
                             r"(?P<gen>[二三四五六七八九十]{1,3})世(?P<kin>[孫孙祖])")
 
 
 @dataclass(frozen=True)
 class Ordinal:
     value: int
-    head: str  # the thing ranked: a stemmed English head noun, or one simplified Chinese character
+    head: str  # the thing ranked: a stemmed English head noun, one simplified Chinese character, or "" (unnamed)
     text: str
 
 
@@ -65,13 +69,23 @@ def _zh_value(text: str) -> int | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _office_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in en_office_words())
+
+
+def _ends(text: str, at: int) -> bool:
+    """``text`` ends its sentence at ``at``: an ordinal there ranks a thing left unnamed ("I was the 5th.", 第二個。)."""
+    return re.match(r"\s*(?:[.!?。！？」”\]\[]|$)", text[at:]) is not None
+
+
 def find_ordinals(text: str) -> list[Ordinal]:
     """The ordinals of ``text`` that rank a thing (not a date), with the thing they rank."""
     found: list[Ordinal] = []
     for m in _EN_ORDINAL_RE.finditer(text):
         value = EN_ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
-        head = _en_head(m.group("rest"))
-        if head and value >= 2:  # "my first wife", "the first poem": first is mostly "earliest"
+        head = _en_head(m.group("rest")) if m.group("rest") else ("" if _ends(text, m.end()) else None)
+        if head is not None and (value >= 2 or (value == 1 and head in _office_stems())):  # "my first wife", "the first poem": first is mostly "earliest"
             shown = m.group(0)[:m.start("rest") - m.start()] + m.group("rest")
             shown = re.sub(r"(?i)(?:[\s-]+(?:" + "|".join(_EN_STOP) + r"))+\s*$", "", shown)
             found.append(Ordinal(value, head, shown.strip()))
@@ -80,22 +94,32 @@ def find_ordinals(text: str) -> list[Ordinal]:
             value, head = _zh_value(m.group("gen")), to_simplified(m.group("kin"))
         else:
             rest = m.group("rest")
-            rest = rest[1:] if rest[0] in _ZH_MEASURE and len(rest) > 1 else rest
-            value, head = _zh_value(m.group("num")), to_simplified(rest[0])
-            if head in _ZH_DATE_CHARS or rest[0] in _ZH_MEASURE:
-                continue
+            rest = rest[1:] if rest[:1] and rest[0] in _ZH_MEASURE else rest  # 第二個。 ranks a thing unnamed
+            value, head = _zh_value(m.group("num")), to_simplified(rest[:1])
+            if head in _ZH_DATE_CHARS or (not head and not _ends(text, m.end())):
+                continue  # 第二天 is a date; 第二，… counts points
             head = _ZH_SAME.get(head, head)
-        if value and value >= 2:
+        if value and (value >= 2 or (value == 1 and "任" in m.group(0))):  # 第一任: the first holder of an office
             found.append(Ordinal(value, head, m.group(0)))
     return found
 
 
+def _ordinal_values(text: str) -> set[int]:
+    """Every ordinal number of ``text``, whatever it ranks (dates included)."""
+    values = {EN_ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
+              for m in re.finditer(rf"(?i)\b(?:(?P<word>{_EN_WORD})|(?P<num>\d{{1,4}})(?:st|nd|rd|th))\b", text)}
+    return values | {_zh_value(m.group("num") or m.group("gen")) for m in _ZH_ORDINAL_RE.finditer(text)}
+
+
 def ordinal_supported(ordinal: Ordinal, passage_text: str) -> bool:
-    """A sentence of the passage, or two adjacent ones, gives the same ordinal of the same thing."""
+    """A sentence of the passage, or two adjacent ones, gives the same ordinal of the same thing (any thing, where
+    the answer does not name what it ranks)."""
     sentences = split_sentences(passage_text)
     for i, sentence in enumerate(sentences):
         window = sentence + (" " + sentences[i + 1] if i + 1 < len(sentences) else "")
-        if any(o.value == ordinal.value and o.head == ordinal.head for o in find_ordinals(window)):
+        if not ordinal.head and ordinal.value in _ordinal_values(window):
+            return True
+        if ordinal.head and any(o.value == ordinal.value and o.head == ordinal.head for o in find_ordinals(window)):
             return True
     return False
 
@@ -105,7 +129,7 @@ def ordinal_check(sentence: str, ordinal: Ordinal, cited: list[int], others: lis
     """The check of one ordinal of an answer sentence: supported where a cited passage (then another retrieved
     one) gives it; ``texts`` are the passages' texts as the verifier reads them."""
     base = DateCheck(sentence=sentence, text=ordinal.text, kind="number", lo=ordinal.value, hi=ordinal.value,
-                     status="unsupported", note=f"no passage gives the same ordinal of the same {ordinal.head!r}")
+                     status="unsupported", note=f"no passage gives the same ordinal of the same {ordinal.head or 'thing'!r}")
     for where, indices in (("cited", cited), ("retrieved", others)):
         for i in indices:
             if ordinal_supported(ordinal, texts[i]):

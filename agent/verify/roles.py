@@ -1,170 +1,42 @@
-"""Offices and kin the figure claims: "I was governor of X", 我當過採訪使, "Su X was my eldest son", 我哥哥叫某, and a
-bare yes to a question that puts an office or a relative to the figure ("Were you consul?" "Yes.").
+"""Offices and kin the figure claims (parsed in ``agent/verify/role_claims.py``): "I was governor of X", 我當過採訪使,
+"Su X was my eldest son", 我哥哥叫某, "I married X", the figure's own name in the third person, and a bare yes to a
+question that puts an office or a relative to the figure ("Were you consul?" "Yes.").
 
-Rule: an office the figure claims as its own is supported only by a passage sentence that holds the office's words
-and does not give it to someone else (another person's name beside it: "the commissioner Han", 採訪使韓某; another
-person appointed to it: 張某為荊州長史, "Trumbull was elected") or deny, refuse, offer or only plan it (not, declined,
-offered, 欲, 不就); a relative the figure names is supported only by a passage sentence (or two adjacent ones) that
-names that person beside the same kin word with no other rank (eldest, youngest, 長, 幼, 兄, 弟), and never by the
-figure's own name; a yes to a yes-or-no question about the figure's office or kin claims what the question says.
-The vocabulary (offices, kin words, ranks, surnames) is in ``agent/data/roles.toml``.
+Rule: an office the figure claims as its own is supported only by a passage sentence that puts someone into it (was,
+elected, served as, his; 為, 拜, 授; a title before the figure's name) and does not give it to someone else (another
+person's name beside it: "the commissioner Han", 採訪使韓某; another person appointed to it: 張某為荊州長史, "Trumbull
+was elected") or deny, refuse, offer or only plan it (not, declined, offered, 欲, 不就), with the place the claim gives
+it ("postmaster in X"); an office named in Chinese is looked for in an English passage by its English name. A
+relative the figure names is supported only by a passage sentence (or two adjacent ones) that names that person
+beside the same kin word with no other rank (eldest, youngest, 長, 幼, 兄, 弟), or as the one the figure married,
+and never by the figure's own name; a yes to a yes-or-no question about the figure's office or kin claims what the
+question says. The vocabulary (offices, kin words, ranks, surnames) is in ``agent/data/roles.toml``.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from agent.text.script import CJK_RE, to_simplified
 from agent.text.sentences import split_sentences
 from agent.text.terms import EN_STOPWORDS
+from agent.verify.role_claims import (
+    SPOUSE,
+    RoleClaim,
+    find_claims,
+    own_words,
+    patterns,
+    premise_claims,
+    vocab,
+    word_alternation,
+    zh_kin,
+)
 
 
-@dataclass(frozen=True)
-class RoleClaim:
-    """One office (``kind`` "office": ``head`` the office word, ``qualifiers`` the words that place it) or one
-    relative (``kind`` "kin": ``head`` the kin word, ``rank``, ``name``) an answer sentence claims for the figure."""
-
-    kind: str
-    head: str
-    text: str
-    qualifiers: tuple[str, ...] = ()
-    rank: str = ""
-    name: str = ""
-
-
-@lru_cache(maxsize=1)
-def _vocab() -> dict:
-    return tomllib.loads(resources.files("agent").joinpath("data/roles.toml").read_text(encoding="utf-8"))
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    en, zh = _vocab()["en"], _vocab()["zh"]
-    office = _alt([*en["offices"], *en["bodies"]])
-    name = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}"
-    kin, rank = _alt(en["kin"]), _alt(en["ranks"])
-    zkin, ending = _alt(zh["kin"]), _alt(zh["office_endings"])
-    return {
-        "en_office": re.compile(
-            r"\bI\s+(?:had\s+)?(?:was|became|been|served|acted|held|remained)\s+"
-            r"(?:(?:once|ever|also|later|then|first|twice|elected|re-elected|appointed|made|named|chosen|promoted|raised|"
-            r"posted|as|to|be|the\s+(?:office|post|rank|position)\s+of)\s+){0,4}(?:(?:a|an|the)\s+)?"
-            rf"(?P<role>(?:(?!(?:not|never|no|nor)\b)[A-Za-z-]+\s+){{0,2}}?(?P<head>{office})\w*(?:\s+of\s+(?:the\s+)?{name})?)", re.I),
-        "en_kin_named": re.compile(
-            rf"(?P<name>{name}),?\s+(?:was|is|had\s+been)\s+my\s+(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b"),
-        "en_my_kin": re.compile(
-            rf"\b[Mm]y\s+(?:own\s+)?(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b,?\s+(?:(?:was|is)\s+(?:(?:named|called)\s+)?|"
-            rf"(?:named|called)\s+)?(?P<name>{name})"),
-        "zh_office": re.compile(
-            r"我(?:曾经|曾|也|还|后来|先后|一度|又|便|就|终于|亦|尝)?"
-            r"(?:当过|担任过|担任|做过|任过|出任|官至|官拜|升任|被任命为|被授予|被授|拜|当|做|任|为|是)"
-            r"(?P<role>[\u4e00-\u9fff]{2,9})"),
-        "en_kin_office": re.compile(
-            rf"\b[Mm]y\s+(?:own\s+)?(?P<kin>{kin})\s+(?:was|had\s+been|became|served\s+as)\s+(?:(?:once|also|later|"
-            rf"elected|appointed|made|named|chosen)\s+)*(?:(?:a|an|the)\s+)?(?:[A-Za-z-]+\s+){{0,2}}?(?P<head>{office})"),
-        "zh_kin_office": re.compile(
-            rf"我(?:的)?(?P<kin>{zkin})(?:曾经|曾|也|还|后来|一度)?(?:当过|担任过|担任|做过|任过|出任|官至|做|任|为|是)"
-            r"(?P<role>[\u4e00-\u9fff]{2,9})"),
-        "zh_ending": re.compile(rf"(?:{ending})"),
-        "zh_kin_named": re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)是我(?:的)?(?P<kin>{zkin})"),
-        "zh_my_kin": re.compile(
-            rf"我(?:的)?(?P<kin>{zkin})(?:叫做|叫作|名叫|叫|名为|是)(?P<name>[\u4e00-\u9fff]{{2,3}})(?![\u4e00-\u9fff])"),
-        "zh_kin": re.compile(zkin),
-        "en_kin": re.compile(rf"(?i)\b(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b"),
-    }
-
-
-def _zh_role(role: str) -> str | None:
-    """The longest start of ``role`` that ends an office's name (刺史, 翰林供奉), or None."""
-    ends = [m.end() for m in _patterns()["zh_ending"].finditer(role)]
-    return role[: max(ends)] if ends else None
-
-
-def _zh_kin(word: str) -> tuple[str, str]:
-    head, _, rank = _vocab()["zh"]["kin"][word].partition(":")
-    return head, rank
-
-
-def find_claims(sentence: str) -> list[RoleClaim]:
-    """The offices and relatives ``sentence`` claims for the figure (an office in the first person, a relative named
-    as "my" kin)."""
-    p, en = _patterns(), _vocab()["en"]
-    found: list[RoleClaim] = []
-    for m in p["en_office"].finditer(sentence):
-        head = m.group("head").lower()
-        head = en["bodies"].get(head, head)
-        places = re.findall(r"\bof\s+(?:the\s+)?([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)", m.group("role"))
-        qualifiers = tuple(w for place in places for w in place.split())
-        found.append(RoleClaim("office", head, m.group("role").rstrip("."), qualifiers))
-    for key in ("en_kin_named", "en_my_kin"):
-        for m in p[key].finditer(sentence):
-            rank = en["ranks"].get((m.group("rank") or "").lower(), "")
-            found.append(RoleClaim("kin", en["kin"][m.group("kin").lower()], m.group(0).rstrip("."), rank=rank,
-                                   name=m.group("name").strip().rstrip(".")))
-    for m in p["en_kin_office"].finditer(sentence):
-        head = m.group("head").lower()
-        kin = en["kin"][m.group("kin").lower()]
-        found.append(RoleClaim("kin_office", en["bodies"].get(head, head), m.group(0), rank=kin))
-    simple = to_simplified(sentence)
-    for m in p["zh_kin_office"].finditer(simple):
-        role = _zh_role(m.group("role"))
-        if role:
-            found.append(RoleClaim("kin_office", role, m.group(0)[: m.start("role") - m.start()] + role,
-                                   rank=_zh_kin(m.group("kin"))[0]))
-    for m in p["zh_office"].finditer(simple):
-        role = _zh_role(m.group("role"))
-        if role:
-            found.append(RoleClaim("office", role, role))
-    for key in ("zh_kin_named", "zh_my_kin"):
-        for m in p[key].finditer(simple):
-            head, rank = _zh_kin(m.group("kin"))
-            found.append(RoleClaim("kin", head, m.group(0), rank=rank, name=m.group("name")))
-    return found
-
-
-_YES_RE = re.compile(r"(?i)^\s*(?:yes|yeah|indeed|correct|that is right|that's right|"
-                     r"是的|是啊|对|對|没错|沒錯|不错|不錯|然|正是)(?:[\s,，。.!！;；:：]|$)")
-_EN_PREMISE = ((re.compile(r"(?i)^\s*(?:were|was)\s+you\b"), "I was"),
-               (re.compile(r"(?i)^\s*had\s+you\s+been\b"), "I had been"),
-               (re.compile(r"(?i)^\s*did\s+you\s+(?:ever\s+)?(?:serve|act)\b"), "I served"),
-               (re.compile(r"(?i)^\s*did\s+you\s+(?:ever\s+)?become\b"), "I became"),
-               (re.compile(r"(?i)^\s*did\s+you\s+(?:ever\s+)?hold\b"), "I held"))
-
-
-def premise_claims(question: str, sentence: str) -> list[RoleClaim]:
-    """What a yes (``sentence`` opening with yes, 是的, 對) to ``question`` claims: the question's office or relative
-    put to the figure, as the figure's own ("Were you consul?" → "I was consul"; 某是你的長子嗎？ → 某是我的長子)."""
-    if not _YES_RE.search(sentence):
-        return []
-    text = question.strip().rstrip("?？").strip()
-    if CJK_RE.search(text):
-        text = re.sub(r"(?:吗|嗎|么|麼|呢|是不是|是否|有没有|有沒有)$", "", text)
-        text = re.sub(r"是不是|是否", "", re.sub(r"[你您]", "我", text))
-        return find_claims(text)
-    for pattern, first_person in _EN_PREMISE:
-        if pattern.search(text):
-            return find_claims(pattern.sub(first_person, text, count=1))
-    text = re.sub(r"(?i)^\s*(?:was|is)\s+(.+?)\s+your\b", r"\1 was my", text)
-    return find_claims(text) if " my " in f" {text} " else []
-
-
-def own_words(names: Iterable[str]) -> tuple[set[str], set[str]]:
-    """The figure's name words (English, lower case) and name strings (Chinese, simplified, with the given name)."""
-    words, zh = set(), set()
-    for n in names:
-        words |= {w.lower() for w in re.findall(r"[A-Za-z]{3,}", n)}
-        for part in re.findall(r"[\u4e00-\u9fff]{2,}", to_simplified(n)):
-            zh |= {part, part[1:]} if len(part) >= 3 else {part}
-    return words, zh
+def _same_kin(claimed: str, found: str) -> bool:
+    """A passage's kin word names the claimed relative: the same word, or a spouse named by marriage."""
+    return claimed == found or ({claimed, found} <= SPOUSE and "spouse" in (claimed, found))
 
 
 _CLAUSE_RE = re.compile(r"[;:，。；：、]|,\s|\s[–—]\s|\band\b")
@@ -175,12 +47,12 @@ _RELATIVE = frozenset("who whom whose which that though although while when wher
 
 def _en_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
     """Some mention of the office in this passage sentence is not another's, nor denied, offered or sought."""
-    en = _vocab()["en"]
+    en = vocab()["en"]
     not_held = frozenset(en["not_held"])
     heads = [claim.head] + [b for b, member in en["bodies"].items() if member == claim.head]
     if claim.qualifiers and not all(re.search(rf"\b{re.escape(q)}\b", sentence) for q in claim.qualifiers):
         return False
-    for m in re.finditer(rf"(?i)\b(?:{_alt(heads)})\w*", sentence):
+    for m in re.finditer(rf"(?i)\b(?:{word_alternation(heads)})\w*", sentence):
         before = _CLAUSE_RE.split(sentence[: m.start()])[-1]
         words = re.findall(r"[A-Za-z][\w'-]*", before)
         if {w.lower() for w in words} & not_held:
@@ -190,9 +62,29 @@ def _en_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
         if beside and beside.group(1).lower() not in own and beside.group(1) not in ("I",) \
                 and not after.lstrip().startswith("of"):
             continue  # "Governor Yates", "the commissioner (…) Han Chaozong"
-        if clause_subject(sentence[: m.start()], own) != "other":
+        if clause_subject(sentence[: m.start()], own) != "other" and _holds(sentence, m.start(), m.end(), own):
             return True
     return False
+
+
+_HOLDING = frozenset("was were is are be been being became become becomes becoming elected re-elected reelected "
+                     "appointed made named chosen created promoted raised served serving serves acted acting held "
+                     "holding holds as remained sworn inaugurated installed proclaimed hailed declared his my our "
+                     "office rank post".split())
+
+
+def _holds(sentence: str, start: int, end: int, own: set[str]) -> bool:
+    """The office mentioned at ``start:end`` holds someone: after a word that puts someone in it (was, became,
+    elected, served as, his …) in its clause, as a title before the figure's name ("Governor Vell"), or in apposition
+    after it ("Vell, governor of …"). A mention such as "I wrote to the Secretary of War" holds no one."""
+    words = re.findall(r"[A-Za-z][\w'-]*", _CLAUSE_RE.split(sentence[:start])[-1])
+    if {w.lower() for w in words[-8:]} & _HOLDING:
+        return True
+    after = re.match(r"\s+([A-Z][\w'-]*)", sentence[end:])
+    if after and after.group(1).lower() in own:
+        return True
+    lead = re.search(r"([A-Za-z][\w'-]*)\s*,\s*(?:(?:the|a|an)\s+)?(?:[A-Za-z-]+\s+){0,2}$", sentence[:start])
+    return bool(lead) and (lead.group(1).lower() in own or lead.group(1) == "I")
 
 
 def _en_subject(words: Sequence[str], own: set[str]) -> str:
@@ -237,14 +129,14 @@ def _zh_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
     """Some mention of the office (its characters in order, or all of them within a few characters: 供奉翰林 for
     翰林供奉) in this passage sentence (simplified) follows a verb that puts someone into it (為, 拜, 出任, 詔) in
     its clause, and is not another's, nor denied, refused or only planned."""
-    zh = _vocab()["zh"]
+    zh = vocab()["zh"]
     role = claim.head
     spans = [m.span() for m in re.finditer(re.escape(role), sentence)]
     if not spans and len(role) >= 4:
         width = len(role) + 2
         spans = [(i, i + width) for i in range(max(len(sentence) - width + 1, 0))
                  if all(c in sentence[i:i + width] for c in role)][:1]
-    appoint = _alt(zh["appoint"])
+    appoint = word_alternation(zh["appoint"])
     surnames = zh["surnames"]
     for start, end in spans:
         clause_start = max([m.end() for m in re.finditer(r"[，。；：、,;:]", sentence[:start])], default=0)
@@ -271,7 +163,7 @@ def _zh_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
 def _kin_supported(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[str]) -> bool:
     """A sentence of ``text`` (or two adjacent ones) names ``claim.name`` beside the same kin word, with the same rank
     or none given by the claim."""
-    p = _patterns()
+    p = patterns()
     name = to_simplified(claim.name)
     cjk = bool(CJK_RE.search(name))
     keys = {name} | ({name[1:]} if cjk and len(name) >= 2 else set(name.split()[-1:]))
@@ -283,16 +175,17 @@ def _kin_supported(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[st
             for m in re.finditer(re.escape(key) if cjk else rf"\b{re.escape(key)}\b", window):
                 lo = max(0, m.start() - (8 if cjk else 60))
                 near = window[lo: m.end() + (8 if cjk else 40)]
-                mentions = ([(_zh_kin(k.group(0)), k.span()) for k in p["zh_kin"].finditer(near)] if cjk else
-                            [((_vocab()["en"]["kin"][k.group("kin").lower()],
-                               _vocab()["en"]["ranks"].get((k.group("rank") or "").lower(), "")), k.span())
+                mentions = ([(zh_kin(k.group(0)), k.span()) for k in p["zh_kin"].finditer(near)] if cjk else
+                            [((vocab()["en"]["kin"][k.group("kin").lower()],
+                               vocab()["en"]["ranks"].get((k.group("rank") or "").lower(), "")), k.span())
                              for k in p["en_kin"].finditer(near)])
                 # the kin word nearest the name is the one that says who the person is (妻子和弟弟某: a brother)
                 gaps = [max(a - (m.end() - lo), (m.start() - lo) - b, 0) for _, (a, b) in mentions]
                 nearest = [(kin, at) for (kin, (at, _)), gap in zip(mentions, gaps) if gap == min(gaps)]
                 for (head, rank), at in nearest:
-                    if head == claim.head and (not claim.rank or rank == claim.rank) and \
-                            (cjk or _en_kin_own(near, at, own_en)):
+                    owner = (clause_subject(near[:at], own_en) != "other" if head == "spouse"
+                             else _en_kin_own(near, at, own_en))
+                    if _same_kin(claim.head, head) and (not claim.rank or rank == claim.rank) and (cjk or owner):
                         return True
     return False
 
@@ -300,11 +193,11 @@ def _kin_supported(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[st
 def _kin_office_supported(claim: RoleClaim, text: str, own_en: set[str]) -> bool:
     """A sentence of ``text`` holds the figure's kin word (``claim.rank``: father, brother …) and the office, the
     office not denied, offered or sought there ("His father … was a senator" for "my father was a senator")."""
-    p, en, zh = _patterns(), _vocab()["en"], _vocab()["zh"]
+    p, en, zh = patterns(), vocab()["en"], vocab()["zh"]
     cjk = bool(CJK_RE.search(claim.head))
     for s in split_sentences(to_simplified(text) if cjk else text) or [text]:
         if cjk:
-            kin_at = [k.start() for k in p["zh_kin"].finditer(s) if _zh_kin(k.group(0))[0] == claim.rank]
+            kin_at = [k.start() for k in p["zh_kin"].finditer(s) if zh_kin(k.group(0))[0] == claim.rank]
             role = s.find(claim.head)
             if kin_at and role >= 0 and not any(w in s[min(kin_at):role] for w in zh["not_held"]):
                 return True
@@ -312,7 +205,7 @@ def _kin_office_supported(claim: RoleClaim, text: str, own_en: set[str]) -> bool
         kin_at = [k.start("kin") for k in p["en_kin"].finditer(s) if en["kin"][k.group("kin").lower()] == claim.rank
                   and _en_kin_own(s, k.start(), own_en)]
         heads = [claim.head] + [b for b, member in en["bodies"].items() if member == claim.head]
-        role = re.search(rf"(?i)\b(?:{_alt(heads)})", s)
+        role = re.search(rf"(?i)\b(?:{word_alternation(heads)})", s)
         if kin_at and role and min(kin_at) < role.start():
             between = {w.lower() for w in re.findall(r"[A-Za-z]+", s[min(kin_at):role.start()])}
             if not between & set(en["not_held"]):
@@ -320,10 +213,27 @@ def _kin_office_supported(claim: RoleClaim, text: str, own_en: set[str]) -> bool
     return False
 
 
+def _first_person(sentence: str, names: Sequence[str]) -> str:
+    """``sentence`` with the figure's own name, where it is the subject or the one given an office, put as I or 我
+    (玄宗授李白某官 claims what 玄宗授我某官 claims; "Vell was elected praetor" what "I was elected praetor" does)."""
+    ordered = sorted({n for n in names if n.strip()}, key=len, reverse=True)
+    zh = [to_simplified(n) for n in ordered if CJK_RE.search(n)]
+    en = [n for n in ordered if not CJK_RE.search(n)]
+    if zh and CJK_RE.search(sentence):
+        sentence = re.sub("|".join(map(re.escape, zh)), "我", to_simplified(sentence))
+    if en:
+        sentence = re.sub(rf"\b(?:{'|'.join(map(re.escape, en))})\b(?!'s)(?=\s+(?:was|had|became|served|held)\b)",
+                          "I", sentence)
+    return sentence
+
+
 def role_failures(sentence: str, question: str | None, passages: Sequence[str], names: Iterable[str]) -> list[str]:
     """The offices and relatives ``sentence`` claims for the figure (itself, or by a yes to ``question``) that no
     passage supports under the module's rule, as shown to the model ("governor of Illinois", "采访使")."""
-    claims = find_claims(sentence) + (premise_claims(question, sentence) if question is not None else [])
+    names = list(names)
+    claims = find_claims(sentence)
+    claims += [c for c in find_claims(_first_person(sentence, names)) if c.kind == "office" and c not in claims]
+    claims += premise_claims(question, sentence) if question is not None else []
     if not claims:
         return []
     own_en, own_zh = own_words(names)
@@ -338,12 +248,22 @@ def role_failures(sentence: str, question: str | None, passages: Sequence[str], 
             if own_name or not any(_kin_supported(claim, t, own_en, own_zh) for t in passages):
                 failed.append(claim.text)
             continue
-        held = _zh_office_held if CJK_RE.search(claim.head) else _en_office_held
-        own = own_zh if held is _zh_office_held else own_en
-        if not any(held(claim, s, own) for t in passages
-                   for s in (split_sentences(to_simplified(t) if held is _zh_office_held else t) or [t])):
+        if not any(_office_in(claim, t, own_en, own_zh) for t in passages):
             failed.append(claim.text)
     return failed
 
 
-__all__ = ["RoleClaim", "clause_subject", "find_claims", "own_words", "premise_claims", "role_failures"]
+def _office_in(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[str]) -> bool:
+    """Some sentence of ``text`` gives the claimed office to the figure; an office named in Chinese is looked for
+    in an English passage by its English name (執政官: consul)."""
+    if CJK_RE.search(claim.head) and not CJK_RE.search(text):
+        english = [en for zh, en in vocab()["zh"]["en_offices"].items() if zh in claim.head]
+        if not english:
+            return False
+        claim = RoleClaim("office", max(english, key=len), claim.text)
+    if CJK_RE.search(claim.head):
+        return any(_zh_office_held(claim, s, own_zh) for s in split_sentences(to_simplified(text)) or [text])
+    return any(_en_office_held(claim, s, own_en) for s in split_sentences(text) or [text])
+
+
+__all__ = ["clause_subject", "role_failures"]

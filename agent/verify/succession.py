@@ -6,7 +6,8 @@ figure's time when the next holder by order began after the cutoff, or in the cu
 held the office (the emperor reigning at the figure's death, or the figure itself: "after you"); a question about
 the n-th holder is after the figure's time when that holder began after the cutoff. The order comes from
 ``agent/data/successions.toml`` (US presidents, Roman emperors) and, for Chinese emperors, from sanmiao's ruler
-tables, the holder named being the one who reigned within the figure's life.
+tables, the holder named being the one who reigned within the figure's life. A Chinese ruler named in a question
+who, in the dynasties reigning in the figure's life, began to reign only after the cutoff is after its time too.
 """
 
 from __future__ import annotations
@@ -117,10 +118,30 @@ def _emperor_finding(question: str, cutoff: int, window: tuple[int, int] | None)
     return None
 
 
+def _later_ruler_finding(question: str, cutoff: int, window: tuple[int, int] | None) -> str | None:
+    """A Chinese ruler named in ``question`` who, in every dynasty reigning in the figure's lifetime ``window`` that
+    has a ruler of that name, began to reign after the cutoff (高宗 to a Northern Song man who died in 1101)."""
+    if window is None or not CJK_RE.search(question):
+        return None
+    text = fold_era_text(question)
+    tables, reigns = era_tables(), ruler_reigns()
+    own_dynasties = {d for d, start, end in reigns.values() if start <= window[1] and end >= window[0]}
+    for tag, people in tables.rulers.items():
+        if len(tag) < 2 or tag not in text:
+            continue
+        starts = [reigns[p][1] for p in people if p in reigns and reigns[p][0] in own_dynasties]
+        if starts and min(starts) > cutoff:
+            at = text.find(tag)
+            return question[at:at + len(tag)]
+    return None
+
+
 def successor_after(question: str, figure: Figure, cutoff: int, window: tuple[int, int] | None) -> str | None:
     """The words of ``question`` that ask about a succession after ``cutoff`` ("after you", 某宗之後, "the 17th
-    president"); None when it asks about none, or the succession came within the figure's time."""
-    return _list_finding(question, figure, cutoff) or _emperor_finding(question, cutoff, window)
+    president") or name a ruler of the figure's dynasty who reigned only after it; None when it asks about none,
+    or the succession came within the figure's time."""
+    return (_list_finding(question, figure, cutoff) or _emperor_finding(question, cutoff, window)
+            or _later_ruler_finding(question, cutoff, window))
 
 
 __all__ = ["successor_after"]
