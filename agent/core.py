@@ -24,6 +24,7 @@ from agent.ingest.figures import Figure, get_figure
 from agent.ingest.timeline import load_timeline
 from agent.retrieve.hybrid import HybridRetriever, make_langchain_retriever
 from agent.text.script import detect_language, in_script_of, script_sample
+from agent.verify.age_at import age_at, age_passage, answer_age_at
 from agent.verify.boundary import (
     AFTER_MY_TIME,
     NOT_PRESENT,
@@ -168,9 +169,15 @@ class Agent(FigurePrompt):
                 on_event(Done(answer))
             return answer
 
+        age = None  # the figure's age at the event asked about, from its birth year (with the guard on)
+
         def refuse() -> Answer:
             """Not in the sources, unless the chronology holds the fact asked for (with the guard on)."""
             found = answer_from_chronology(self.chronology(), question, lang, boundary) if guarded else None
+            if found is None and age is not None:  # the age at an event, from the birth year
+                passage = age_passage(age, lang)
+                told, cited, told_checks = answer_age_at(age, passage, lang)
+                found = (told, passage, cited, told_checks)
             if found is None:
                 return finish(reason=NOT_IN_SOURCES)
             text, passage, citation, checks = found
@@ -196,6 +203,9 @@ class Agent(FigurePrompt):
             return finish(reason=NOT_PRESENT, evidence=finding.evidence)
         # the chronology's fact the question asks for is relevant, whatever words the question uses
         fact = asked_passage(self.chronology(), question, lang, boundary)
+        age = age_at(self.chronology(), question, boundary, history) if guarded and fact is None else None
+        if age is not None:
+            fact = age_passage(age, lang)
         if not relevant and fact is None:
             # later passages answer a question about later times, never one about the figure's own birth or origin
             if any(p.relevance >= min_rel for p in later) and asked_fact(question) is None:

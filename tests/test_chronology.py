@@ -198,3 +198,21 @@ def test_a_question_about_the_figures_own_birth_is_never_after_its_time(tmp_path
     agent = Agent(fig, settings, embedder=embedder, llm=ScriptedChatModel([]))
     assert agent.ask("元祐二年發生了什麼？").abstain_reason == "after_my_time"
     assert agent.ask("你出生在哪一年？").abstain_reason == "not_in_sources"
+
+
+def test_an_age_at_an_event_is_computed_from_the_birth_year(tmp_path, embedder):
+    """Born 1003 by the 虛歲 reckoning (卒 1060, 年五十八); 貶筠州 in 慶曆二年 (1042): 40 by the same count."""
+    agent, llm = _agent(tmp_path, embedder, ["此事我所見的史料中沒有記載，我不敢妄言。"] * 2)
+    ans = agent.ask("你貶筠州時多大？")
+    assert not ans.abstained and ans.text.startswith("1042年時，我40歲。"), ans.text
+    cited = {p.id: p for p in ans.passages}[ans.citations[0].passage_id]
+    assert cited.id == "chronology:age_at" and "1042−1003+1＝40" in cited.text and "貶筠州" in cited.text
+    assert any(p.id == "chronology:age_at" for p in ans.passages)
+    assert any("40歲" in m.content for m in llm.calls[0])  # the model was shown the computed age
+
+
+def test_the_model_may_state_the_computed_age_and_the_guard_passes_it(tmp_path, embedder):
+    agent, llm = _agent(tmp_path, embedder, ["慶曆二年貶筠州時，我四十歲。"] * 2)
+    ans = agent.ask("你貶筠州時多大？")
+    assert not ans.abstained and len(llm.calls) == 1 and "四十歲" in ans.text, (ans.text, ans.date_checks)
+    assert any(c.kind == "number" and c.lo == 40 and c.status == "supported" for c in ans.date_checks)

@@ -132,10 +132,11 @@ PLACEHOLDERS = {
 # chronology passage cited with it says where the fact comes from and how it was computed.
 CHRONOLOGY_ANSWER = {
     "zh": {"born": "據我本傳推算，我生於{year}年。", "died": "我卒於{date}，即{year}年。",
-           "age_at_death": "我去世時{value}歲。", "native_place": "我是{value}人。", "courtesy_name": "我字{value}。"},
+           "age_at_death": "我去世時{value}歲。", "native_place": "我是{value}人。", "courtesy_name": "我字{value}。",
+           "age_at": "{year}年時，我{age}歲。"},
     "en": {"born": "Reckoned from my biography, I was born in {year}.", "died": "I died in {year} ({date}).",
            "age_at_death": "I was {value} years old when I died.", "native_place": "I came from {value}.",
-           "courtesy_name": "My courtesy name was {value}."},
+           "courtesy_name": "My courtesy name was {value}.", "age_at": "In {year} I was about {age} years old."},
 }
 # The chronology passage for one derived fact: the fact, then how it was computed, then the sentence it rests on.
 CHRONOLOGY_PASSAGE = {
@@ -144,7 +145,8 @@ CHRONOLOGY_PASSAGE = {
            "born_completed": "生年：{year}年或早一年。推算：{died_year}年卒，年{age}，{died_year}−{age}＝{year}。",
            "died": "卒年：{year}年，即{date}。", "age_at_death": "享年：{value}歲。", "native_place": "籍貫：{value}。",
            "courtesy_name": "字：{value}。", "source": "所據：{locator}：「{sentence}」",
-           "offices": "官歷（本傳所載，按年）：", "office": "{date}（{year}年）：{sentence}"},
+           "offices": "官歷（本傳所載，按年）：", "office": "{date}（{year}年）：{sentence}",
+           "age_at": "年歲：{when}時{age}歲。推算：生於{born}年，按虛歲，{year}−{born}+1＝{age}。"},
     "en": {"born": "Born in {year}. Reckoned: died {died_year} ({died_date}) aged {age}, counted from one at "
                    "birth, {died_year} − {age} + 1 = {year}; the Western year may be one earlier.",
            "born_completed": "Born in {year} or a year earlier. Reckoned: died {died_year} aged {age}, "
@@ -152,7 +154,8 @@ CHRONOLOGY_PASSAGE = {
            "died": "Died in {year} ({date}).", "age_at_death": "Age at death: {value}.",
            "native_place": "Native place: {value}.", "courtesy_name": "Courtesy name: {value}.",
            "source": "From {locator}: \"{sentence}\"", "offices": "Offices, by year, as the biography gives them: ",
-           "office": "{date} ({year}): {sentence}"},
+           "office": "{date} ({year}): {sentence}",
+           "age_at": "Age in {when}: about {full} ({year} − {born}; born in {born}, {age} counted from one at birth). "},
 }
 
 
