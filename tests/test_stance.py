@@ -57,3 +57,17 @@ def test_the_verifier_fails_a_view_borrowed_from_another(verifier):
     assert claims == [("claim", "the passage gives this view as someone else's, not the figure's")]
     mine = [SentenceSupport("I believed the expedition against the pirates was a waste of money.", [1], 1.0)]
     assert not [c for c in verifier.check(mine, [own], "What did you think of the expedition?") if c.kind == "claim"]
+
+
+ZHOU = ["周文遠", "文遠"]
+
+
+def test_a_chinese_view_given_by_another_named_person_is_not_the_figures():
+    others = "韓某言：漕運宜改陸路，以省民力。"
+    own = "文遠上疏，言漕運宜改陸路，以省民力。"
+    untold = "文遠少好學，通經史。"
+    answer = "我認為漕運應該改走陸路，以節省民力。[1]"
+    assert view_not_own(answer, [others], ZHOU)
+    assert not view_not_own(answer, [own], ZHOU)
+    assert not view_not_own(answer, [untold], ZHOU)  # no passage holds the view: the content check decides
+    assert not view_not_own("漕運應該改走陸路。[1]", [others], ZHOU)  # not given as the figure's own view

@@ -25,7 +25,8 @@ On each sentence of a draft (``verifier``, ``citations`` maps sentences to passa
   puts the figure into it, with the claim's place (not someone else, not denied, offered or only planned; in English
   by its English name); a relative needs the same name beside the same kin word and rank, or married to the figure;
   a yes to a question about them claims what the question says.
-- views (``stance``): a view given as the figure's own needs a passage giving it as the figure's, not another's.
+- views (``stance``): a view given as the figure's own needs a passage giving it as the figure's, not another's (in
+  Chinese: not after a verb of saying whose subject is another named person).
 - deeds (``actor``): a deed the figure claims fails where every passage sentence telling it gives it to another
   named person.
 - negation (``polarity``): a statement fails where every passage sentence telling it negates one of its words.

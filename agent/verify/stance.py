@@ -5,7 +5,9 @@ holds the view's words and gives them as the speaker's or the figure's, not as s
 has a verb of saying, urging or believing (says, urged, telling, claims, holds), the first person, he or she, or
 the figure's name must come before it to be its subject. "At one time urging the national honor ... as among the objects of the
 war" reports another's aims and does not make "I thought the war necessary to the national honor" the figure's
-view. Only English is checked: the subjects a Chinese biography leaves out do not show whose view it gives.
+view. In Chinese ("我認為…", "我反對…", 依我看) the passage clause must not give the view after a verb of saying or
+urging (曰, 言, 謂, 以為, 奏, 請, 勸, 主張) whose subject is another person named before it (張某言…, 某某以為…); a
+verb with no subject of its own, as a biography tells its subject's words, is the figure's.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from agent.text.script import to_simplified
 from agent.text.sentences import split_sentences
 from agent.text.terms import content_terms, keyword_tokens
 from agent.verify.citations import MARKER_RE, lexical_share, passage_tokens
+from agent.verify.role_claims import vocab
 
 # Share of the view's content words a passage sentence must hold to be the one that gives it.
 VIEW_SHARE = 0.5
@@ -33,9 +37,39 @@ _REPORT_RE = re.compile(
 _OWN_SUBJECT_RE = re.compile(r"(?i)\b(?:I|we|he|she)\b")
 
 
+_STANCE_ZH_RE = re.compile(r"我(?:一向|始終|始终|當時|当时|也|還|还|堅決|坚决|曾|一直|當然|当然)?"
+                           r"(?:認為|认为|以為|以为|覺得|觉得|主張|主张|支持|反對|反对|贊成|赞成|相信|堅持|坚持)|"
+                           r"在我看來|在我看来|依我看|我的看法|我的意見|我的意见")
+_REPORT_ZH_RE = re.compile(r"曰|言|謂|谓|以為|以为|奏|上疏|上書|上书|請|请|勸|劝|主張|主张|認為|认为|說|说")
+
+
 def states_own_view(sentence: str) -> bool:
-    """True for an English sentence in which the figure gives a view as its own ("I thought ...", "in my view")."""
-    return bool(_STANCE_RE.search(sentence))
+    """True for a sentence in which the figure gives a view as its own ("I thought ...", "in my view", 我認為)."""
+    return bool(_STANCE_RE.search(sentence) or _STANCE_ZH_RE.search(sentence))
+
+
+def _reports_another_zh(clause: str, own: Iterable[str]) -> bool:
+    """True when a verb of saying or urging in a Chinese clause follows another person's name (a surname, then one
+    or two characters) that is not the figure's."""
+    surnames = vocab()["zh"]["surnames"]
+    for m in _REPORT_ZH_RE.finditer(clause):
+        before = clause[max(0, m.start() - 4): m.start()]
+        named = re.search(rf"[{surnames}][\u4e00-\u9fff]{{1,2}}$", before)
+        if named and not any(o in clause[: m.start()] for o in own):
+            return True
+    return False
+
+
+def _view_not_own_zh(sentence: str, passages: Iterable[str], names: Iterable[str]) -> bool:
+    own = [to_simplified(n) for n in names if re.search(r"[\u4e00-\u9fff]", n)]
+    own += [o[1:] for o in own if len(o) >= 3]
+    view = to_simplified(MARKER_RE.sub(" ", _STANCE_ZH_RE.sub(" ", sentence)))
+    _words, chars = content_terms(view, exclude=frozenset(own))
+    if len(chars) < 3:
+        return False
+    holding = [c for text in passages for c in re.split(r"[。；！？]", to_simplified(text))
+               if len(chars & set(c)) / len(chars) >= VIEW_SHARE]
+    return bool(holding) and all(_reports_another_zh(c, own) for c in holding)
 
 
 def reports_another(sentence: str, names: Iterable[str] = ()) -> bool:
@@ -55,8 +89,10 @@ def view_not_own(sentence: str, passages: Iterable[str], names: Iterable[str] = 
     """True when ``sentence`` gives a view as the figure's own, some passage sentence holds the view's words, and
     every such sentence gives them as someone else's. False when no passage sentence holds them (the content check
     decides that case) or when the sentence is not such a view."""
-    if not states_own_view(sentence) or re.search(r"[\u4e00-\u9fff]", sentence):
+    if not states_own_view(sentence):
         return False
+    if re.search(r"[\u4e00-\u9fff]", sentence):
+        return _view_not_own_zh(sentence, passages, names)
     names = [n for n in names if n and re.search(r"[A-Za-z]", n)]
     view = MARKER_RE.sub(" ", _STANCE_RE.sub(" ", sentence))
     words, _chars = content_terms(view, exclude=frozenset(t for n in names for t in keyword_tokens(n)))
