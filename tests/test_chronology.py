@@ -216,3 +216,16 @@ def test_the_model_may_state_the_computed_age_and_the_guard_passes_it(tmp_path, 
     ans = agent.ask("你貶筠州時多大？")
     assert not ans.abstained and len(llm.calls) == 1 and "四十歲" in ans.text, (ans.text, ans.date_checks)
     assert any(c.kind == "number" and c.lo == 40 and c.status == "supported" for c in ans.date_checks)
+
+
+def test_a_death_dated_only_by_its_western_year_is_said_once():
+    from types import SimpleNamespace
+
+    from agent.index.chronology import Entry
+    from agent.verify.chronology import answer_from_chronology
+
+    died = Entry(1873, 1873, "1873", "He died in 1873.", "p1", "Life §1", ("died",), "derived", "the year given")
+    chrono = Chronology(facts={"died": died})
+    boundary = SimpleNamespace(after_cutoff=lambda year: False)
+    assert answer_from_chronology(chrono, "When did you die?", "en", boundary)[0] == "I died in 1873.[1]"
+    assert answer_from_chronology(chrono, "你哪一年去世？", "zh", boundary)[0] == "我卒於1873年。[1]"

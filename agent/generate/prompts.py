@@ -132,9 +132,11 @@ PLACEHOLDERS = {
 # chronology passage cited with it says where the fact comes from and how it was computed.
 CHRONOLOGY_ANSWER = {
     "zh": {"born": "據我本傳推算，我生於{year}年。", "died": "我卒於{date}，即{year}年。",
-           "age_at_death": "我去世時{value}歲。", "native_place": "我是{value}人。", "courtesy_name": "我字{value}。",
+           "died_year": "我卒於{year}年。", "age_at_death": "我去世時{value}歲。", "native_place": "我是{value}人。",
+           "courtesy_name": "我字{value}。",
            "age_at": "{year}年時，我{age}歲。"},
     "en": {"born": "Reckoned from my biography, I was born in {year}.", "died": "I died in {year} ({date}).",
+           "died_year": "I died in {year}.",
            "age_at_death": "I was {value} years old when I died.", "native_place": "I came from {value}.",
            "courtesy_name": "My courtesy name was {value}.", "age_at": "In {year} I was about {age} years old."},
 }

@@ -82,7 +82,10 @@ def answer_from_chronology(chronology: Chronology, question: str, lang: str, bou
     if name not in chronology.facts:  # the offices list is for the model to read, not an answer by itself
         return None
     fact = chronology.facts[name]
-    sentence = prompts.CHRONOLOGY_ANSWER[lang][name].format(**_values(fact, name))
+    values = _values(fact, name)
+    # a death the sources date only by its Western year is said once: "I died in 1873.", not "1873 (1873)"
+    template = "died_year" if name == "died" and values["date"] == values["year"] else name
+    sentence = prompts.CHRONOLOGY_ANSWER[lang][template].format(**values)
     checks = []
     age = chronology.facts.get("age_at_death")
     if name == "died" and age is not None and asks_count(question):  # 你哪一年去世，享年多少？
