@@ -30,6 +30,8 @@ On each sentence of a draft (``verifier``, ``citations`` maps sentences to passa
 - deeds (``actor``): a deed the figure claims fails where every passage sentence telling it gives it to another
   named person.
 - negation (``polarity``): a statement fails where every passage sentence telling it negates one of its words.
+- premises (``premise``): a yes to a yes-or-no question (or its restatement) needs a passage sentence stating the
+  question's premise: most of its terms and all its names, not negated there or in the clause after.
 - talk about the passages or the instructions (``claims.speaks_of_passages``, ``echo``) answers nothing.
 - silence (``silence``): a passage saying the sources do not record a thing forbids an answer giving it.
 

@@ -1,6 +1,7 @@
 """Whose words and whose life a passage gives: the checks that a sentence's content, found in a passage, is said there
 of the figure and agrees with it. A view the figure gives as its own (``stance``), a deed it claims (``actor``), what
-a passage negates (``polarity``), an office or relative it claims (``roles``)."""
+a passage negates (``polarity``), a yes to a question's premise no passage states (``premise``), an office or
+relative it claims (``roles``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from agent.verify.actor import deed_of_another
 from agent.verify.citations import MARKER_RE
 from agent.verify.claims import ClaimFinding
 from agent.verify.polarity import contradicts
+from agent.verify.premise import premise_unsupported
 from agent.verify.roles import role_failures
 from agent.verify.stance import view_not_own
 
@@ -21,8 +23,8 @@ _ROLE_NOTE = "no passage gives this office or relative to the figure"
 def attribution_finding(sentence: str, question: str | None, cited: Sequence[str], given: Sequence[str],
                         reference: Sequence[str], names: Iterable[str]) -> ClaimFinding | None:
     """A finding when ``sentence`` gives as the figure's own a view its ``cited`` passages give as another's, a deed
-    the passages ``given`` for the answer give to another, a statement they all negate, or an office or relative none
-    of them supports. Offices and kin are judged against the passages in the sentence's script; when none is, against
+    the passages ``given`` for the answer give to another, a statement they all negate, a yes to a premise of
+    ``question`` none of them states, or an office or relative none of them supports. Offices and kin are judged against the passages in the sentence's script; when none is, against
     the figure's ``reference`` passages in it (its biography in the other language); with neither, not at all."""
     names = list(names)
     if cited and view_not_own(sentence, cited, names):
@@ -31,6 +33,8 @@ def attribution_finding(sentence: str, question: str | None, cited: Sequence[str
         return ClaimFinding(sentence, "", "not_own_deed", "the passage says someone else did this")
     if given and contradicts(sentence, given):
         return ClaimFinding(sentence, "", "negated", "the passage says this did not happen")
+    if question and premise_unsupported(question, sentence, given, names):
+        return ClaimFinding(sentence, "", "premise", "no passage says what the question supposes")
     cjk = bool(CJK_RE.search(sentence)) or (not re.search(r"[A-Za-z]{3}", MARKER_RE.sub("", sentence))
                                              and bool(question and CJK_RE.search(question)))
     texts = [t for t in given if bool(CJK_RE.search(t)) == cjk] or \

@@ -48,7 +48,12 @@ def _negated_chars_zh(sentence: str) -> set[str]:
             if c not in _FUNCTION_ZH}
 
 
-def _windows(text: str, cjk: bool) -> list[str]:
+def negated_terms(sentence: str, cjk: bool) -> set[str]:
+    """The content terms (stemmed English words; Chinese characters) a negation stands right before."""
+    return _negated_chars_zh(to_simplified(sentence)) if cjk else _negated_terms_en(sentence)
+
+
+def telling_windows(text: str, cjk: bool) -> list[str]:
     """English sentences; Chinese pairs of adjacent clauses (a classical sentence runs on for many)."""
     if not cjk:
         return split_sentences(text) or [text]
@@ -68,7 +73,7 @@ def contradicts(sentence: str, passages: Sequence[str]) -> bool:
         return False
     telling = []
     for p in passages:
-        for s in _windows(p, cjk):
+        for s in telling_windows(p, cjk):
             held = content_terms(s)[1 if cjk else 0]
             if len(terms & held) / len(terms) >= TELLING_SHARE:
                 negated = _negated_chars_zh(s) if cjk else _negated_terms_en(s)
@@ -76,4 +81,4 @@ def contradicts(sentence: str, passages: Sequence[str]) -> bool:
     return bool(telling) and all(telling)
 
 
-__all__ = ["NEGATION_CHARS", "NEGATION_WORDS", "TELLING_SHARE", "contradicts"]
+__all__ = ["NEGATION_CHARS", "NEGATION_WORDS", "TELLING_SHARE", "contradicts", "negated_terms", "telling_windows"]

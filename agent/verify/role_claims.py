@@ -183,6 +183,11 @@ _EN_PREMISE = ((re.compile(r"(?i)^\s*(?:were|was)\s+you\b"), "I was"),
                (re.compile(r"(?i)^\s*did\s+you\s+(?:ever\s+)?hold\b"), "I held"))
 
 
+def opens_with_yes(sentence: str) -> bool:
+    """True when ``sentence`` opens with yes (yes, indeed, 是的, 對, 沒錯)."""
+    return bool(_YES_RE.search(sentence))
+
+
 def premise_claims(question: str, sentence: str) -> list[RoleClaim]:
     """What a yes (``sentence`` opening with yes, 是的, 對) to ``question`` claims: the question's office or relative
     put to the figure, as the figure's own ("Were you consul?" → "I was consul"; 某是你的長子嗎？ → 某是我的長子)."""
@@ -210,5 +215,6 @@ def own_words(names: Iterable[str]) -> tuple[set[str], set[str]]:
     return words, zh
 
 
-__all__ = ["SPOUSE", "RoleClaim", "en_office_words", "find_claims", "own_words", "patterns", "premise_claims", "vocab",
+__all__ = ["SPOUSE", "RoleClaim", "en_office_words", "find_claims", "opens_with_yes", "own_words", "patterns",
+           "premise_claims", "vocab",
            "word_alternation", "zh_kin"]
