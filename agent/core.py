@@ -42,7 +42,7 @@ from agent.verify.injection import strip_instructions
 from agent.verify.release import SentenceGate, stream_events
 from agent.verify.scholar import MAX_CHECK_CHARS, check_text
 from agent.verify.silence import says_silent, states_silence
-from agent.verify.trim import cut_repetition
+from agent.verify.trim import cut_repetition, drop_leading_questions
 from agent.verify.verifier import Verifier
 
 MAX_QUESTION_CHARS = 2000
@@ -228,7 +228,7 @@ class Agent(FigurePrompt):
         generation = llm.generate(messages, on_token=stream if on_event or (on_token and not guarded) else None)
         answer.timings.first_token = None if generation.first_token_s is None else round(generation.first_token_s, 4)
         self._count(answer, generation)
-        raw = cut_repetition(in_script_of(generation.text.strip(), scripted))
+        raw = drop_leading_questions(cut_repetition(in_script_of(generation.text.strip(), scripted)))
         if not raw or prompts.declines(raw, lang):
             return refuse()
         text, citations, supports = self._cite(raw, relevant)

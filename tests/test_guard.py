@@ -539,3 +539,12 @@ def test_a_cut_leaves_no_empty_parentheses():
     from agent.verify.trim import _tidy
     assert _tidy("杭州人說的蘇公堤是蘇軾（）修成的。") == "杭州人說的蘇公堤是蘇軾修成的。"
     assert _tidy("the emperor received me ( ) in Chang'an .") == "The emperor received me in Chang'an."
+
+
+def test_an_answer_does_not_open_with_a_question_asked_back():
+    from agent.verify.trim import drop_leading_questions
+
+    assert drop_leading_questions("那時我幾歲？我那年三十一歲。[2]") == "我那年三十一歲。[2]"
+    assert drop_leading_questions("How old was I? I was thirty.[1]") == "I was thirty.[1]"
+    assert drop_leading_questions("我那年三十一歲。[2]我何必隱瞞？") == "我那年三十一歲。[2]我何必隱瞞？"
+    assert drop_leading_questions("你問我幾歲？") == "你問我幾歲？"  # nothing else: left for the guard to judge

@@ -15,6 +15,7 @@ from agent.answer import Answer, Citation, DateCheck, Held, Revised, Sentence, S
 from agent.verify.citations import SentenceSupport, split_answer
 from agent.verify.hedge import failing
 from agent.verify.silence import says_silent
+from agent.verify.trim import drop_leading_questions
 
 Cited = tuple[str, list[Citation], list[SentenceSupport]]
 
@@ -44,7 +45,7 @@ class SentenceGate:
         self.draft += token
         if self.held:
             return
-        complete = split_answer(self.draft)[:-1]  # the last may go on, or its marker may be still to come
+        complete = split_answer(drop_leading_questions(self.draft))[:-1]  # the last may go on, or its marker come
         if len(complete) <= len(self.released):
             return
         text, citations, supports = self.cite("".join(_with_markers(s, n) for s, n in complete))

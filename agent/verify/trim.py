@@ -205,3 +205,14 @@ def cut_repetition(text: str) -> str:
             return kept + end + markers
         seen.setdefault(run, i)
     return text
+
+
+_LEADING_QUESTION_RE = re.compile(r"^\s*[^。.!?！？\n]{1,60}[?？](?:\s*\[\d+\])*\s*")
+
+
+def drop_leading_questions(text: str) -> str:
+    """The answer without the questions it opens with ("當時我多大？我…"): a figure answers; a question it asks
+    back first, often the asker's own words, states nothing and is no part of the answer."""
+    while (m := _LEADING_QUESTION_RE.match(text)) and m.end() < len(text):
+        text = text[m.end():]
+    return text
