@@ -44,18 +44,20 @@ def _zh_name(run: str) -> str:
     return _ZH_NAME_LEAD.sub("", run) or run
 
 
-
 @lru_cache(maxsize=1)
 def vocab() -> dict:
+    """The vocabulary of offices and kin (``agent/data/roles.toml``), by language."""
     return tomllib.loads(resources.files("agent").joinpath("data/roles.toml").read_text(encoding="utf-8"))
 
 
 def word_alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of ``words``, the longest first (長子 before 子)."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, re.Pattern[str]]:
+    """The compiled patterns of claims (``en_office``, ``zh_kin_named`` …) and of kin words in passages."""
     en, zh = vocab()["en"], vocab()["zh"]
     office = word_alternation([*en["offices"], *en["bodies"]])
     name = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}"
