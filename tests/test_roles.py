@@ -146,3 +146,16 @@ def test_an_office_only_mentioned_in_a_passage_holds_no_one():
 ])
 def test_chinese_offices_given_to_the_figure_and_kin_with_qualifiers(sentence, ok):
     assert (role_failures(sentence, None, ZHOU_LIFE, ZHOU) == []) is ok
+
+
+@pytest.mark.parametrize("sentence,ok", [
+    ("My closest friend was Gallus.", False),   # Gallus is named, but not as his friend
+    ("Tertius was my teacher.", True),
+    ("Tertius was my rival.", False),
+    ("文遠是我的好友。", False),                 # the figure's own name
+    ("韓滔是我的老師。", False),
+    ("張泌是我的老師。", True),
+])
+def test_relations_besides_kin_need_the_person_named_beside_the_same_word(sentence, ok):
+    lives = [*VELL_LIFE, "His teacher Tertius taught him Greek.", *ZHOU_LIFE, "文遠少從張泌學，以張泌為師。"]
+    assert (role_failures(sentence, None, lives, VELL + ZHOU) == []) is ok

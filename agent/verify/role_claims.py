@@ -36,6 +36,8 @@ _ZH_ADVERBS = ("真的|确实|的确|曾经|曾|也|还|后来|先后|一度|又
 _ZH_NAME_LEAD = re.compile(r".*(?:其实|认为|因为|所以|但是|而且|原来|根据|记载|史载|确实|说|的|是|和|与|我|你|他|她|也|都|就|"
                            r"而|在|把|被|对|给|，)")
 SPOUSE = frozenset(("wife", "husband", "spouse"))
+# Words that qualify a relation without ranking it: "my closest friend", "my dear old teacher".
+_EN_DEAR = r"(?:(?:closest|best|dearest|dear|old|close|chief|great|beloved|faithful|loyal)\s+){0,2}"
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 
@@ -70,9 +72,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
             r"posted|as|to|be|the\s+(?:office|post|rank|position)\s+of)\s+){0,4}(?:(?:a|an|the)\s+)?"
             rf"(?P<role>(?:(?!(?:not|never|no|nor)\b)[A-Za-z-]+\s+){{0,2}}?(?P<head>{office})\w*(?:\s+(?:of|in|at)\s+(?:the\s+)?{name})?)", re.I),
         "en_kin_named": re.compile(
-            rf"(?P<name>{name}),?\s+(?:was|is|had\s+been)\s+my\s+(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b"),
+            rf"(?P<name>{name}),?\s+(?:was|is|had\s+been)\s+my\s+{_EN_DEAR}(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b"),
         "en_my_kin": re.compile(
-            rf"\b[Mm]y\s+(?:own\s+)?(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b,?\s+(?:(?:was|is)\s+(?:(?:also|too)\s+)?(?:(?:named|called)\s+)?|"
+            rf"\b[Mm]y\s+(?:own\s+)?{_EN_DEAR}(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b,?\s+(?:(?:was|is)\s+(?:(?:also|too)\s+)?(?:(?:named|called)\s+)?|"
             rf"(?:named|called)\s+)?(?P<name>{name})"),
         "zh_office": re.compile(
             rf"我(?:{_ZH_ADVERBS}){{0,3}}"
