@@ -159,3 +159,11 @@ def test_chinese_offices_given_to_the_figure_and_kin_with_qualifiers(sentence, o
 def test_relations_besides_kin_need_the_person_named_beside_the_same_word(sentence, ok):
     lives = [*VELL_LIFE, "His teacher Tertius taught him Greek.", *ZHOU_LIFE, "文遠少從張泌學，以張泌為師。"]
     assert (role_failures(sentence, None, lives, VELL + ZHOU) == []) is ok
+
+
+def test_a_relative_the_figure_says_it_had_needs_one_of_its_own():
+    assert role_failures("Yes, I had a sister.", None, ["His sister Prima kept the farm."], VELL) == []
+    assert role_failures("I had a brother.", None, ["Gallus's brother sailed to Crete."], VELL) == ["I had a brother"]
+    assert role_failures("I had a brother named Aulus.", None, VELL_LIFE, VELL) == ["I had a brother named Aulus"]
+    assert role_failures("我有一個妹妹。", None, ["文遠少孤，與兄文通同居。"], ZHOU) == ["我有一个妹妹"]
+    assert role_failures("和我同任御史的同僚是韓滔。", None, ZHOU_LIFE, ZHOU)

@@ -102,6 +102,14 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "zh_kin_named": re.compile(rf"(?P<name>[\u4e00-\u9fff·]{{2,12}}?)是我(?:的)?(?:亲生的|亲生|亲|自己的)?(?P<kin>{zkin})"),
         "zh_my_kin": re.compile(
             rf"我(?:的)?(?P<kin>{zkin})(?:叫做|叫作|名叫|叫|名为|是)(?P<name>[\u4e00-\u9fff·]{{2,8}})(?![\u4e00-\u9fff·])"),
+        # 和我同任某官的同僚是某: a relation of the figure's, named after it
+        "zh_our_kin": re.compile(
+            rf"我[^，。；！？]{{0,12}}的(?P<kin>{zkin})(?:叫做|叫作|名叫|叫|是)(?P<name>[\u4e00-\u9fff·]{{2,8}})(?![\u4e00-\u9fff·])"),
+        # I had a sister (named X), 我有一個妹妹: a relative the figure says it had
+        "en_had_kin": re.compile(
+            rf"\bI\s+(?:also\s+)?had\s+(?:a|an|one|two|three|four|five|several|many|\d+)\s+(?:(?P<rank>{rank})\s+)?"
+            rf"(?P<kin>{kin})\b(?:,?\s+(?:named|called)\s+(?P<name>{name}))?"),
+        "zh_had_kin": re.compile(rf"我(?:还|也|曾)?有(?:过)?(?:一|两|二|三|四|几)?(?:个|位|名)?(?P<kin>{zkin})"),
         "zh_kin": re.compile(zkin),
         "en_kin": re.compile(rf"(?i)\b(?:(?P<rank>{rank})\s+)?(?P<kin>{kin})\b"),
     }
@@ -165,7 +173,14 @@ def find_claims(sentence: str) -> list[RoleClaim]:
         role = _zh_role(m.group("role"))
         if role:
             found.append(RoleClaim("office", role, role))
-    for key in ("zh_kin_named", "zh_my_kin"):
+    for m in p["en_had_kin"].finditer(sentence):
+        rank = en["ranks"].get((m.group("rank") or "").lower(), "")
+        found.append(RoleClaim("kin", en["kin"][m.group("kin").lower()], m.group(0).rstrip("."), rank=rank,
+                               name=(m.group("name") or "").strip().rstrip(".")))
+    for m in p["zh_had_kin"].finditer(simple):
+        head, rank = zh_kin(m.group("kin"))
+        found.append(RoleClaim("kin", head, m.group(0), rank=rank))
+    for key in ("zh_kin_named", "zh_my_kin", "zh_our_kin"):
         for m in p[key].finditer(simple):
             head, rank = zh_kin(m.group("kin"))
             name = _zh_name(m.group("name"))

@@ -190,6 +190,22 @@ def _kin_supported(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[st
     return False
 
 
+def _kin_of_figure(claim: RoleClaim, text: str, own_en: set[str]) -> bool:
+    """Some sentence of ``text`` names a relative of the figure's with the claimed kin word and rank ("his sister",
+    其妹; in English not another's: "whose sister", "Brutus's sister")."""
+    p, en = patterns(), vocab()["en"]
+    if CJK_RE.search(claim.text):
+        return any(zh_kin(k.group(0))[0] == claim.head and (not claim.rank or zh_kin(k.group(0))[1] == claim.rank)
+                   for k in p["zh_kin"].finditer(to_simplified(text)))
+    for s in split_sentences(text) or [text]:
+        for k in p["en_kin"].finditer(s):
+            rank = en["ranks"].get((k.group("rank") or "").lower(), "")
+            if _same_kin(claim.head, en["kin"][k.group("kin").lower()]) and (not claim.rank or rank == claim.rank) \
+                    and _en_kin_own(s, k.start(), own_en):
+                return True
+    return False
+
+
 def _kin_office_supported(claim: RoleClaim, text: str, own_en: set[str]) -> bool:
     """A sentence of ``text`` holds the figure's kin word (``claim.rank``: father, brother …) and the office, the
     office not denied, offered or sought there ("His father … was a senator" for "my father was a senator")."""
@@ -241,6 +257,10 @@ def role_failures(sentence: str, question: str | None, passages: Sequence[str], 
     for claim in claims:
         if claim.kind == "kin_office":
             if not any(_kin_office_supported(claim, t, own_en) for t in passages):
+                failed.append(claim.text)
+            continue
+        if claim.kind == "kin" and not claim.name:  # "I had a sister": a relative of the figure's, unnamed
+            if not any(_kin_of_figure(claim, t, own_en) for t in passages):
                 failed.append(claim.text)
             continue
         if claim.kind == "kin":
