@@ -31,7 +31,7 @@ On each sentence of a draft (``verifier``, ``citations`` maps sentences to passa
   named person.
 - negation (``polarity``): a statement fails where every passage sentence telling it negates one of its words.
 - premises (``premise``): a yes to a yes-or-no question (or its restatement) needs a passage sentence stating the
-  question's premise: most of its terms and all its names, not negated there or in the clause after.
+  question's premise: half its terms and all its names, not negated there or in the clause after.
 - talk about the passages or the instructions (``claims.speaks_of_passages``, ``echo``) answers nothing.
 - silence (``silence``): a passage saying the sources do not record a thing forbids an answer giving it.
 
@@ -41,5 +41,6 @@ needs a day; an answer must say more than the question (``restates``).
 
 What follows a failure (``guard``): the model is asked once more, naming what failed; then what can be cut is cut
 (``trim``), what still fails is hedged or dropped (``hedge``); a question about the figure's own life whose fact the
-chronology holds is answered from it (``chronology``). Streaming releases only sentences that passed (``release``).
+chronology holds is answered from it (``chronology``; an age at a dated event from the birth year: ``age_at``).
+Streaming releases only sentences that passed (``release``); an answer's leading question asked back is dropped.
 """
