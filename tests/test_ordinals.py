@@ -56,3 +56,7 @@ def test_the_first_holder_of_an_office_is_an_ordinal():
     assert find_ordinals("It was my first poem.") == []
     assert not ordinal_supported(_one("I was the first governor of the island."),
                                  "The first of the island's governors was a man from the north.")
+    assert [o.value for o in find_ordinals("我是本州第一任刺史。")] == [1]
+    # the first time one did a thing is the earliest time, not a rank: 第一次 is left to the date checks
+    assert find_ordinals("我第一次出任刺史是在那年春天。") == []
+    assert [o.value for o in find_ordinals("我第二次出任刺史。")] == [2]

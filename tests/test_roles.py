@@ -29,6 +29,8 @@ ZHOU_LIFE = [
     "父某，官至縣令。",
     "在場的只有文遠的妻子和弟弟文達。",
     "其詩云：宰相調鼎鼐，小民望雨晴。",
+    "天寶末，朝廷以起居郎的官職徵召文遠，而文遠已病卒。",
+    "朝廷以補闕召韓某。",
 ]
 
 
@@ -67,6 +69,9 @@ def test_an_office_or_relative_the_passage_does_not_give_the_figure_fails(senten
     ("文達是我的弟弟。[1]", True),
     ("我父親當過刺史。[1]", False),
     ("我當過宰相。[1]", False),  # an office in a line of verse: no one is put into it
+    ("朝廷想授我起居郎的官職。[1]", True),  # offered: summoned with the office
+    ("朝廷授予我起居郎的官職。[1]", False),  # held: he was dead when summoned
+    ("朝廷想授我補闕。[1]", False),  # another man summoned with it
 ])
 def test_chinese_offices_and_kin(sentence, ok):
     assert (role_failures(sentence, None, ZHOU_LIFE, ZHOU) == []) is ok

@@ -99,7 +99,7 @@ def find_ordinals(text: str) -> list[Ordinal]:
             if head in _ZH_DATE_CHARS or (not head and not _ends(text, m.end())):
                 continue  # 第二天 is a date; 第二，… counts points
             head = _ZH_SAME.get(head, head)
-        if value and (value >= 2 or (value == 1 and "任" in m.group(0))):  # 第一任: the first holder of an office
+        if value and (value >= 2 or (value == 1 and m.group("rest")[:1] == "任")):  # 第一任: the first holder of an office; 第一次 is "the earliest"
             found.append(Ordinal(value, head, m.group(0)))
     return found
 

@@ -27,6 +27,7 @@ class RoleClaim:
     qualifiers: tuple[str, ...] = ()
     rank: str = ""
     name: str = ""
+    offered: bool = False  # 皇帝想授我某官: the office only offered or planned, not said to be held
 
 
 # What may stand between 我 and the verb of an office (我真的去做了某官, 我後來也當過某官).
@@ -35,6 +36,8 @@ _ZH_ADVERBS = ("真的|确实|的确|曾经|曾|也|还|后来|先后|一度|又
 # Words after which a name starts (其實某是我的母親, 他們說某是我的兒子): a name is cut after the last of them.
 _ZH_NAME_LEAD = re.compile(r".*(?:其实|认为|因为|所以|但是|而且|原来|根据|记载|史载|确实|说|的|是|和|与|我|你|他|她|也|都|就|"
                            r"而|在|把|被|对|给|，)")
+# Words before 授我某官 that make the office one only offered or planned (想授我, 打算任命我).
+_ZH_OFFERED = re.compile(r"(?:想|欲|要|打算|准备|拟|将|曾想|本想)$")
 SPOUSE = frozenset(("wife", "husband", "spouse"))
 # Words that qualify a relation without ranking it: "my closest friend", "my dear old teacher".
 _EN_DEAR = r"(?:(?:closest|best|dearest|dear|old|close|chief|great|beloved|faithful|loyal)\s+){0,2}"
@@ -169,10 +172,15 @@ def find_claims(sentence: str) -> list[RoleClaim]:
         role = _zh_role(m.group("role"))
         if role:
             found.append(RoleClaim("office", role, role))
-    for m in (*p["zh_office_was"].finditer(simple), *p["zh_office_given"].finditer(simple)):
+    for m in p["zh_office_was"].finditer(simple):
         role = _zh_role(m.group("role"))
         if role:
             found.append(RoleClaim("office", role, role))
+    for m in p["zh_office_given"].finditer(simple):
+        role = _zh_role(m.group("role"))
+        if role:
+            offered = bool(_ZH_OFFERED.search(simple[max(m.start() - 4, 0):m.start()]))
+            found.append(RoleClaim("office", role, role, offered=offered))
     for m in p["en_had_kin"].finditer(sentence):
         rank = en["ranks"].get((m.group("rank") or "").lower(), "")
         found.append(RoleClaim("kin", en["kin"][m.group("kin").lower()], m.group(0).rstrip("."), rank=rank,

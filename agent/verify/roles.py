@@ -128,7 +128,9 @@ def _en_kin_own(window: str, start: int, own: set[str]) -> bool:
 def _zh_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
     """Some mention of the office (its characters in order, or all of them within a few characters: 供奉翰林 for
     翰林供奉) in this passage sentence (simplified) follows a verb that puts someone into it (為, 拜, 出任, 詔) in
-    its clause, and is not another's, nor denied, refused or only planned."""
+    its clause, and is not another's, nor denied, refused or only planned. A claim that the office was only
+    offered (想授我某官) is supported by an offer too, refused or not: the office planned (欲授), or named in 以某官召
+    (summoned with it)."""
     zh = vocab()["zh"]
     role = claim.head
     spans = [m.span() for m in re.finditer(re.escape(role), sentence)]
@@ -142,11 +144,18 @@ def _zh_office_held(claim: RoleClaim, sentence: str, own: set[str]) -> bool:
         clause_start = max([m.end() for m in re.finditer(r"[，。；：、,;:]", sentence[:start])], default=0)
         before = sentence[clause_start:start]
         after = re.split(r"[，。；：、,;:]", sentence[end:], maxsplit=2)
-        if any(w in before for w in zh["not_held"]) or re.match(r"[^，。；]{0,3}(?:不|未|辞|谢)", sentence[end:]):
-            continue
-        if len(after) > 1 and re.match(r"(?:[\u4e00-\u9fff]{0,3})(?:不就|不赴|不受|不拜|固辞|辞不)", after[1]):
-            continue
-        if not re.search(rf"(?:{appoint})[^，。；：、,;:]{{0,8}}$", before):
+        summoned = claim.offered and re.search(r"以[^，。；：、,;:]{0,2}$", before) and re.match(
+            r"(?:的官职|之职|之官|的职位)?[^，。；：、,;:]{0,2}?(?:征召|征|召|辟|聘|授)(?P<whom>[\u4e00-\u9fff]{0,4})",
+            sentence[end:])
+        if summoned and summoned.group("whom")[:1] in surnames and not any(
+                summoned.group("whom").startswith(o) for o in own):
+            continue  # 以某官召杜某: another man summoned
+        if not claim.offered:
+            if any(w in before for w in zh["not_held"]) or re.match(r"[^，。；]{0,3}(?:不|未|辞|谢)", sentence[end:]):
+                continue
+            if len(after) > 1 and re.match(r"(?:[\u4e00-\u9fff]{0,3})(?:不就|不赴|不受|不拜|固辞|辞不)", after[1]):
+                continue
+        if not summoned and not re.search(rf"(?:{appoint})[^，。；：、,;:]{{0,8}}$", before):
             continue  # no one is put into the office here
         if end < len(sentence) and sentence[end] in surnames and not any(sentence[end:].startswith(o) for o in own):
             continue  # 採訪使韓某: the office of the man named after it
