@@ -1,7 +1,7 @@
 """Whose words and whose life a passage gives: the checks that a sentence's content, found in a passage, is said there
 of the figure and agrees with it. A view the figure gives as its own (``stance``), a deed it claims (``actor``), what
 a passage negates (``polarity``), a yes to a question's premise no passage states (``premise``), an office or
-relative it claims (``roles``)."""
+relative it claims (``roles``), the person it names in answer to "who was your X?" (``relation_answer``)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from agent.verify.citations import MARKER_RE
 from agent.verify.claims import ClaimFinding
 from agent.verify.polarity import contradicts
 from agent.verify.premise import premise_unsupported
+from agent.verify.relation_answer import relation_unbound
 from agent.verify.roles import role_failures
 from agent.verify.stance import view_not_own
 
 _ROLE_NOTE = "no passage gives this office or relative to the figure"
+_RELATION_NOTE = "no passage names this person in the relation the question asks about"
 
 
 def attribution_finding(sentence: str, question: str | None, cited: Sequence[str], given: Sequence[str],
@@ -42,7 +44,12 @@ def attribution_finding(sentence: str, question: str | None, cited: Sequence[str
     if not texts:
         return None
     failed = role_failures(sentence, question, texts, names)
-    return ClaimFinding(sentence, ", ".join(failed), "role", _ROLE_NOTE) if failed else None
+    if failed:
+        return ClaimFinding(sentence, ", ".join(failed), "role", _ROLE_NOTE)
+    unbound = relation_unbound(question, sentence, texts, names) if question else []
+    if unbound:
+        return ClaimFinding(sentence, ", ".join(unbound), "relation", _RELATION_NOTE)
+    return None
 
 
 __all__ = ["attribution_finding"]
