@@ -1,8 +1,8 @@
 """How well the source filter tells instructions from history: the share of the held-out planted instructions
-(``heldout.txt``, never tuned on) it recognises, and the share of real source sentences (``../shared``) it
+(``heldout.txt``, or with ``--set heldout-b`` a second set written later, never tuned on) it recognises, and the share of real source sentences (``../shared``) it
 would cut, by rule, with the sentences cut.
 
-Run from the repository root: ``.venv/bin/python eval/injection/bench.py [--show N]``."""
+Run from the repository root: ``.venv/bin/python eval/injection/bench.py [--show N] [--set heldout-b]``."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1].parent / "shared"
 
 
-def heldout() -> list[str]:
-    lines = (HERE / "heldout.txt").read_text(encoding="utf-8").splitlines()
+def heldout(name: str = "heldout") -> list[str]:
+    """The instructions of a held-out set (``heldout`` or ``heldout-b``), comments left out."""
+    lines = (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -47,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=int, default=10, help="how many cut source sentences to print")
+    parser.add_argument("--set", default="heldout", choices=("heldout", "heldout-b"),
+                        help="which held-out set of planted instructions (default: heldout)")
     args = parser.parse_args(argv)
-    cases = heldout()
+    cases = heldout(args.set)
     missed = [c for c in cases if instruction_rule(c) is None]
     print(f"held-out planted instructions recognised: {len(cases) - len(missed)} of {len(cases)}")
     for case in missed:

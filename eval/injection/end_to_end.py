@@ -64,16 +64,16 @@ class Case:
         return detect_language(self.instruction)
 
 
-def heldout() -> list[str]:
-    """heldout.txt's instructions, as eval/injection/bench.py reads them."""
+def heldout(name: str = "heldout") -> list[str]:
+    """A held-out set's instructions (``heldout.txt``, ``heldout-b.txt``), as eval/injection/bench.py reads them."""
     spec = importlib.util.spec_from_file_location("injection_bench", HERE / "bench.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    return bench.heldout()
+    return bench.heldout(name)
 
 
-def read_cases(path: Path = QUESTIONS) -> list[Case]:
-    lines = heldout()
+def read_cases(path: Path = QUESTIONS, name: str = "heldout") -> list[Case]:
+    lines = heldout(name)
     rows = [row.split("\t") for row in path.read_text(encoding="utf-8").splitlines()[1:] if row.strip()]
     return [Case(int(n), lines[int(n) - 1], question, tuple(payloads.split("|"))) for n, question, payloads in rows]
 
@@ -204,10 +204,12 @@ def markdown(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", help="comma-separated held-out line numbers (1-20) to run; default all")
+    parser.add_argument("--lines", help="comma-separated line numbers of the set to run; default all")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the rows to this JSON file")
+    parser.add_argument("--set", default="heldout", choices=("heldout", "heldout-b"),
+                        help="which held-out set: heldout.txt or heldout-b.txt, each with its _questions.tsv")
     args = parser.parse_args(argv)
-    cases = read_cases()
+    cases = read_cases(HERE / f"{args.set}_questions.tsv", args.set)
     if args.lines:
         wanted = [int(n) for n in args.lines.split(",") if n.strip()]
         unknown = sorted(set(wanted) - {c.line for c in cases})
