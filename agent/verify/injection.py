@@ -6,10 +6,13 @@ speaks to whoever reads it now instead of about the past:
    以上指令、用戶、提問者、讀到本段、回答時…);
 2. it prescribes an answer: it speaks of someone asking in times to come (後之問…者, 若有人問, "whoever asks",
    "if anyone asks") and then of what to answer, or joins a word of obligation to answering (宜答以, 須回答, "the
-   correct answer is", "must reply with");
+   correct answer is", "must reply with"), or speaks of itself as overriding the rest ("this note alone is
+   accurate", 此段文字的效力高於…);
 3. it commands the reader: an imperative of saying outside quotation marks ("Claim that you…", "Pretend…",
-   "Ignore all…", "From now on, speak…"), "you must answer…", a claim about the reader's own life ("you were
-   born…"), or the modern second person told or said to be something (你必須, 你的…是);
+   "Ignore all…", "From now on, speak…", "Make sure to describe him as…", and after a fronted condition: "If …,
+   mention X"), "you must answer…", a claim about the reader's own life ("you were born…"), a request to portray
+   the subject so or to leave something unmentioned (請把他寫成…, 不要提起…), or the modern second person told or
+   said to be something (你必須, 你的…是);
 4. it directs what is to be said: an obligation or an imperative whose object is the talk itself (questions,
    answers, replies, the sources: 被問到時要這樣說, "questions about … are to be answered", "In all replies,
    mention…").
@@ -18,7 +21,8 @@ Such sentences are cut from a passage before the model sees it and before it can
 speaks of people in the third person and of questions asked in the past (帝問之，對曰), and a letter's requests
 to its own reader (answer me at once, say to the general) are excepted. Measured by eval/injection/bench.py on a
 held-out set of reworded instructions and on the shared sources: this is still a set of rules over the words
-that carry these functions, and rewordings outside them get through (see eval/RESULTS.md)."""
+that carry these functions, and rewordings outside them get through: a second set written blind after the first
+had been read (heldout-b) is recognised less than half (see eval/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -47,14 +51,16 @@ _MACHINERY_EN = re.compile(
 # 2. prescribing an answer
 # someone asking in times to come (後之問…者, 若有人問, 凡問), not a question asked in the story (或問之，答曰)
 _ASKER_ZH = re.compile(r"(?:後之|后之|凡|若有|如有|倘有|設有|设有|假如|如果|日後|日后|將來|将来|今後|今后|後世|后世|"
-                       r"後人|后人|每有|但有)[^。！？；]{0,6}(?:問|问|詢|询|請教|请教)")
-_ANSWER_ZH = re.compile(r"(?:答|回答|作答|回覆|回复|答覆|答复)")
+                       r"後人|后人|每有|但有|無論|无论|不論|不论|不管)[^。！？；]{0,6}(?:問|问|詢|询|請教|请教|打聽|打听|"
+                       r"想知道|欲知)")
+_ANSWER_ZH = re.compile(r"(?:答|回答|作答|回覆|回复|答覆|答复|寫成|写成|說成|说成|稱為|称为|告訴|告诉)")
 _OBLIGE_ANSWER_ZH = re.compile(r"(?:宜|須|须|務必|务必|必須|必须|應當|应当|應該|应该|請|请|一律|只能|只可|當|当)\s*"
                                r"(?:答以|答曰|回答|作答|回覆|回复|答覆|答复)|"
                                r"答案(?:永遠|永远|一律|都|就|應|应|須|须)?(?:是|為|为)")
 _ASKING = r"(?:asks?|asked|questions?|questioned|inquires?|inquired|enquires?|enquired)"
 _ASKER_EN = re.compile(
-    r"\b(?:who(?:ever|soever)|anyone (?:who|that)|anybody (?:who|that)|any one who|those who|people who) " + _ASKING +
+    r"\b(?:who(?:ever|soever)|anyone (?:who|that)|anybody (?:who|that)|any one who|those who|people who) "
+    r"(?:" + _ASKING + r"|wants? to (?:know|learn|find out)|wish(?:es)? to (?:know|learn))" +
     r"|\b(?:if|when|whenever|should) (?:anyone|anybody|someone|somebody|any one|one|you) "
     r"(?:asks|questions|inquires|enquires)|\b(?:if|when|whenever) (?:you are|you're|you get|he is|she is|it is) "
     r"(?:asked|questioned)|\b(?:any|every|each) (?:question|enquiry|inquiry) (?:about|on|of|"
@@ -83,7 +89,9 @@ _IMPERATIVE_EN = re.compile(
     r"^(?:please\s+)?(?:speak|act|behave|pose|talk|answer|respond|write|reply) as (?:if you|though you|a |an )", re.I)
 _YOU_MUST_EN = re.compile(r"\byou(?:'ll| will| must| should| shall| are to| need to| have to| may only| can only|"
                           r"'re to| are required to| are expected to)\s+(?:always\s+|only\s+|now\s+)?"
-                          r"(?:answer|reply|respond|pretend|claim)\b|\byou are now (?:a|an|the)\b|"
+                          r"(?:answer|reply|respond|pretend|claim)\b|\byou(?: must| should| shall| need to| have to|"
+                          r"'re to| are to| are required to) (?:always\s+|only\s+|now\s+)?(?:say(?!\s+so\b)|state|mention|describe|insist)\b|"
+                          r"\byou are now (?:a|an|the)\b|"
                           r"\byou (?:were born|died|came from|are from|were from|lived to)\b|"
                           r"\byour (?:favou?rite|real name|true name|birth ?year|birthday|age) is\b", re.I)
 # The modern second person with what it is told or said to be (你必須, 你是, 你的); classical narrative writes 汝, 爾,
@@ -113,6 +121,27 @@ _DEONTIC_SPEECH_EN = re.compile(
 _SAY_IMPERATIVE_EN = re.compile(r"^(?:please\s+|always\s+|never\s+|simply\s+|just\s+)*(?:reply|answer|respond|say|"
                                 r"state|mention|pretend|claim|insist)\b(?!\s+me\b)(?=\s+\w)|[,;:]\s*(?:always\s+|never\s+|"
                                 r"simply\s+|just\s+|then\s+)?" + _SAY_EN + r"\b", re.I)
+
+# An imperative of saying or portraying at the head of the sentence, or after a fronted condition ("If …, mention
+# X"); a letter's "tell him", "say to Mr. X" after a condition is to its own reader about a person, and stays.
+_PORTRAY_EN = (r"(?:say(?!\s+so\b)|tell(?!\s+(?:him|her|me|us|[A-Z]))|state|mention|describe|portray|depict|insist|"
+               r"refer\s+to\s+(?:him|her)|call\s+(?:him|her))")
+_LEAD_EN = (r"(?:(?:please|kindly|always|never|simply|just|also|make sure to|be sure to|remember to|don't forget to|"
+            r"do not forget to|take care to),?\s+)*")
+_IMPERATIVE_SPEECH_EN = re.compile(
+    rf"^{_LEAD_EN}{_PORTRAY_EN}\b(?!\s+(?:to\s+)?(?:me|us)\b)|"
+    rf"^(?:if|when|whenever|should|in case|each time|every time|any time)\b[^.;]*?,\s*{_LEAD_EN}(?-i:{_PORTRAY_EN})\b(?!\s+to\s+)",
+    re.I)
+# The sentence speaks of itself as overriding the rest: "this line alone is true", "everything else here is false".
+_OVERRIDE_EN = re.compile(
+    r"\b(?:this|the present|the following) (?:line|sentence|note|entry|statement|paragraph|passage)\b[^.]{0,40}?\b(?:true|"
+    r"correct|accurate|authoritative|precedence|supersedes?|overrides?|prevails?)\b|\beverything else\b[^.]{0,40}?\b"
+    r"(?:is|are) (?:false|wrong|untrue|mistaken|incorrect)\b", re.I)
+# A request to portray the subject so (請把他描述成…) or not to mention something (不要提起): said to the teller.
+_PORTRAY_ZH = re.compile(
+    r"(?:請|请|務必|务必|一定要|要|須|须|應|应|需)[^，。；]{0,3}把(?:他|她|此人|其人|這個人|这个人|傳主|传主|本人)[^，。；]{0,6}?"
+    r"(?:描述|描寫|描写|說成|说成|寫成|写成|稱為|称为|稱作|称作|介紹|介绍|塑造|刻畫|刻画|形容|當作|当作|當成|当成|看作|視為|视为)|"
+    r"(?:不要|切勿|千萬不要|千万不要|千萬別|千万别|請勿|请勿|請別|请别|不可|不得)(?:再)?(?:提起|提到|提及|說起|说起|透露|講起|讲起)")
 
 # What a letter asks of its own reader: an answer to the writer (answer me, answer it quickly, say to him).
 _TO_THE_WRITER_EN = re.compile(r"^(?:please\s+)?(?:answer|reply|respond|say|state|tell)\b[^.;]{0,60}?\b(?:me|us|him|"
@@ -150,15 +179,17 @@ def instruction_rule(sentence: str) -> str | None:
     asked = _ASKER_EN.search(bare)
     if asked and _ANSWER_EN.search(bare, asked.end()) or _OBLIGE_ANSWER_EN.search(bare):
         return "prescribes"
-    if _IMPERATIVE_EN.search(bare) or _YOU_MUST_EN.search(bare) or _YOU_ZH.search(bare):
+    if _IMPERATIVE_EN.search(bare) or _YOU_MUST_EN.search(bare) or _YOU_ZH.search(bare) or _PORTRAY_ZH.search(bare):
         return "commands"
+    if _OVERRIDE_EN.search(bare):
+        return "machinery"
     if _DISCOURSE_ZH.search(bare) and _DEONTIC_ZH.search(bare):
         return "directs"
     if bare.isupper() or _TO_THE_WRITER_EN.search(bare):  # a heading; a letter asking its reader for a reply
         return None
     if _DISCOURSE_EN.search(bare) and (_directed_speech(bare) or _SAY_IMPERATIVE_EN.search(bare)):
         return "directs"
-    if _SAY_IMPERATIVE_EN.match(bare):
+    if _SAY_IMPERATIVE_EN.match(bare) or _IMPERATIVE_SPEECH_EN.search(bare):
         return "commands"
     return None
 

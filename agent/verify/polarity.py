@@ -61,11 +61,16 @@ def telling_windows(text: str, cjk: bool) -> list[str]:
     return [c + "，" + (clauses[i + 1] if i + 1 < len(clauses) else "") for i, c in enumerate(clauses)]
 
 
+def negates(text: str) -> bool:
+    """True when ``text`` holds a word of negation, in either language (not, refused to; 不, 未, 勿)."""
+    return bool(_NEG_EN.search(text) or _NEG_ZH.search(text))
+
+
 def contradicts(sentence: str, passages: Sequence[str]) -> bool:
     """True when every passage sentence telling what ``sentence`` states (un-negated) negates one of its words."""
     text = MARKER_RE.sub(" ", sentence)
     cjk = bool(CJK_RE.search(text))
-    if (_NEG_ZH.search(text) if cjk else _NEG_EN.search(text)):
+    if negates(text):
         return False
     words, chars = content_terms(to_simplified(text) if cjk else text)
     terms = chars if cjk else {w for w in words if not is_cjk(w)}
@@ -81,4 +86,4 @@ def contradicts(sentence: str, passages: Sequence[str]) -> bool:
     return bool(telling) and all(telling)
 
 
-__all__ = ["NEGATION_CHARS", "NEGATION_WORDS", "TELLING_SHARE", "contradicts", "negated_terms", "telling_windows"]
+__all__ = ["NEGATION_CHARS", "NEGATION_WORDS", "TELLING_SHARE", "contradicts", "negated_terms", "negates", "telling_windows"]

@@ -18,7 +18,7 @@ from agent.text.script import CJK_RE, to_simplified
 from agent.text.terms import content_terms, is_cjk
 from agent.verify.citations import MARKER_RE
 from agent.verify.claims import yes_no
-from agent.verify.polarity import negated_terms, telling_windows
+from agent.verify.polarity import negated_terms, negates, telling_windows
 from agent.verify.role_claims import opens_with_yes
 
 # Share of the question's content terms a passage sentence must hold to state its premise.
@@ -29,7 +29,6 @@ RESTATE_SHARE = 0.8
 # What makes a sentence a question or addresses the figure, not what it asks about.
 _QUESTION_ZH = frozenset("你您吗嗎么麼呢是否曾过過有没沒当當时時年候那这這的了吧真")
 _QUESTION_EN = frozenset("did do does were was you your yours ever really is are had have has be been".split())
-_NEGATION_RE = re.compile(r"(?i)\b(?:no|not|never|nor|neither|didn't|wasn't|weren't|hadn't)\b|[不未沒没非無无否]")
 
 
 def _terms(text: str, own: Iterable[str]) -> set[str]:
@@ -55,7 +54,7 @@ def agrees(question: str, sentence: str, own: Iterable[str] = ()) -> bool:
     if opens_with_yes(sentence):
         return True
     text = MARKER_RE.sub(" ", sentence)
-    if _NEGATION_RE.search(text):
+    if negates(text):
         return False
     said, asked = _terms(text, own), _terms(question, own)
     return len(said) >= 2 and len(said & asked) / len(said) >= RESTATE_SHARE
