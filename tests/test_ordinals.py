@@ -60,3 +60,14 @@ def test_the_first_holder_of_an_office_is_an_ordinal():
     # the first time one did a thing is the earliest time, not a rank: 第一次 is left to the date checks
     assert find_ordinals("我第一次出任刺史是在那年春天。") == []
     assert [o.value for o in find_ordinals("我第二次出任刺史。")] == [2]
+
+
+def test_an_answer_about_another_one_than_the_question_asks_of():
+    from agent.verify.ordinals import other_ordinal
+
+    assert other_ordinal("Who sat with you in the senate the fourth time you were elected?",
+                         "I was elected a second time with Gaius Niger.") == "2"
+    assert other_ordinal("你第三次出任刺史是在哪裡？", "我第二次出任刺史是在洪州。") == "2"
+    assert other_ordinal("你第三次出任刺史是在哪裡？", "我第三次出任刺史是在洪州，第二次在江州。") is None
+    assert other_ordinal("Where was your third son born?", "He was born at Ostia.") is None  # no ordinal given
+    assert other_ordinal("When were you first elected?", "My second term began in 500.") is None  # first: earliest

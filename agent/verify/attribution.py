@@ -1,7 +1,8 @@
 """Whose words and whose life a passage gives: the checks that a sentence's content, found in a passage, is said there
 of the figure and agrees with it. A view the figure gives as its own (``stance``), a deed it claims (``actor``), what
 a passage negates (``polarity``), a yes to a question's premise no passage states (``premise``), an office or
-relative it claims (``roles``), the person it names in answer to "who was your X?" (``relation_answer``)."""
+relative it claims (``roles``), the person it names in answer to "who was your X?" (``relation_answer``), an answer about another one than the
+N-th the question asks of (``ordinals``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from agent.text.script import CJK_RE
 from agent.verify.actor import deed_of_another
 from agent.verify.citations import MARKER_RE
 from agent.verify.claims import ClaimFinding
+from agent.verify.ordinals import other_ordinal
 from agent.verify.polarity import contradicts
 from agent.verify.premise import premise_unsupported
 from agent.verify.relation_answer import relation_unbound
@@ -37,6 +39,9 @@ def attribution_finding(sentence: str, question: str | None, cited: Sequence[str
         return ClaimFinding(sentence, "", "negated", "the passage says this did not happen")
     if question and premise_unsupported(question, sentence, given, names):
         return ClaimFinding(sentence, "", "premise", "no passage says what the question supposes")
+    other = other_ordinal(question, MARKER_RE.sub("", sentence)) if question else None
+    if other:
+        return ClaimFinding(sentence, other, "other_ordinal", "the question asks about another one")
     cjk = bool(CJK_RE.search(sentence)) or (not re.search(r"[A-Za-z]{3}", MARKER_RE.sub("", sentence))
                                              and bool(question and CJK_RE.search(question)))
     texts = [t for t in given if bool(CJK_RE.search(t)) == cjk] or \

@@ -7,7 +7,8 @@ for "5th US president"), the same first character of the thing in Chinese (第�
 or the noun alone is not enough: "the 8th day of December" does not make anyone the eighth president. An
 ordinal of a date (a regnal year, a month, a day, a century) is the date checks' matter, not this one's. An
 ordinal that ends its sentence without naming the thing ("I was the 5th.", 第二個。) needs the same number as an
-ordinal of anything in the passage sentence.
+ordinal of anything in the passage sentence. Where the question asks about the N-th of something ("the third time",
+第三次), an answer sentence that gives other ordinals and not N speaks of another one (``other_ordinal``).
 """
 
 from __future__ import annotations
@@ -137,4 +138,29 @@ def ordinal_check(sentence: str, ordinal: Ordinal, cited: list[int], others: lis
     return base
 
 
-__all__ = ["Ordinal", "find_ordinals", "ordinal_check", "ordinal_supported"]
+_EN_TIMES_RE = re.compile(rf"(?i)\b(?:the|my|your|his|her|its|their|a)\s+(?:(?P<word>{_EN_WORD})|(?P<num>\d{{1,4}})"
+                          r"(?:st|nd|rd|th))\s+(?:time|term)\b")
+
+
+def _asked_values(text: str) -> set[int]:
+    """The ordinals of ``text`` that rank a thing or a time ("the third time", 第三次), from the second on."""
+    values = {o.value for o in find_ordinals(text)}
+    values |= {EN_ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
+               for m in _EN_TIMES_RE.finditer(text)}
+    return {v for v in values if v >= 2}
+
+
+def other_ordinal(question: str, sentence: str) -> str | None:
+    """Where ``question`` asks about the N-th of something (one ordinal, from the second on) and ``sentence`` gives
+    ordinals but not N, the ordinals it gives: it speaks of another one ("the third time" answered with "my second
+    consulship"); None otherwise."""
+    asked = _asked_values(question)
+    if len(asked) != 1:
+        return None
+    given = _asked_values(sentence) | {o.value for o in find_ordinals(sentence)}
+    if not given or asked <= given:
+        return None
+    return ", ".join(str(v) for v in sorted(given))
+
+
+__all__ = ["Ordinal", "find_ordinals", "ordinal_check", "ordinal_supported", "other_ordinal"]
