@@ -23,8 +23,13 @@ On each sentence of a draft (``verifier``, ``citations`` maps sentences to passa
   the question asks about).
 - offices and kin (``roles``, parsed by ``role_claims``): an office the figure claims needs a passage sentence that
   puts the figure into it, with the claim's place (not someone else, not denied, offered or only planned; in English
-  by its English name); a relative needs the same name beside the same kin word and rank, or married to the figure;
-  a yes to a question about them claims what the question says.
+  by its English name; an office the answer says was only offered, by an offer too: 以某官召); a relative needs the
+  same name beside the same kin word and rank, or married to the figure; a yes to a question about them claims what
+  the question says.
+- relations asked (``relation_answer``): the people an answer names for "who was your teacher / partner / 同僚?"
+  fail when none stands in a passage sentence (Chinese: clause) beside a word of that relation.
+- another one (``ordinals.other_ordinal``): where the question asks about the N-th of something (the third time,
+  第三次), a sentence giving other ordinals and not N speaks of another one.
 - views (``stance``): a view given as the figure's own needs a passage giving it as the figure's, not another's (in
   Chinese: not after a verb of saying whose subject is another named person).
 - deeds (``actor``): a deed the figure claims fails where every passage sentence telling it gives it to another
