@@ -455,3 +455,12 @@ def test_a_question_asking_how_old_is_not_answered_by_a_year(verifier):
     assert ("claim", "the question asks how old; the answer gives a year, not an age") in _claims(verifier.check(year, [p], q))
     age = [SentenceSupport("天宝元年我四十二岁。", [1], 1.0)]
     assert "the question asks how old; the answer gives a year, not an age" not in [n for _, n in _claims(verifier.check(age, [p], q))]
+
+
+def test_a_sentence_repeating_the_question_to_the_figure_speaks_as_the_asker():
+    from agent.verify.echo import echoes_instructions
+
+    question = "你離開洪州刺史任上以後，誰來接你的班？"
+    assert echoes_instructions("史料說，你離開洪州刺史任上以後，有人被任命。", question)
+    assert not echoes_instructions("我離開洪州刺史任上以後，由韓某接任。", question)  # the figure's own words
+    assert not echoes_instructions("你所問之事，我所見的史料中並無記載。", question)  # 你 not from the question

@@ -1,4 +1,5 @@
-"""An answer sentence that repeats the instructions' own words is about the instructions, not the figure's life.
+"""An answer sentence that repeats the instructions' own words is about the instructions, not the figure's life;
+one that repeats the question's words addressed to the figure (你辭去某職以後…) speaks as the asker, not the figure.
 
 Rule: a sentence that shares a run of ``ECHO_CJK_CHARS`` Chinese characters, or of ``ECHO_WORDS`` English words,
 with the prompt's instructions or its request to answer again ("只說史料中寫明的事", "using only years and numbers
@@ -39,13 +40,28 @@ def _instructions() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
     return frozenset(cjk), frozenset(words)
 
 
-def echoes_instructions(sentence: str) -> bool:
+def echoes_instructions(sentence: str, question: str | None = None) -> bool:
+    """True when ``sentence`` repeats the instructions' words, or the question's words where they address the
+    figure (a run of ``ECHO_CJK_CHARS`` characters of the question holding 你 or 您: the figure never calls itself
+    "you")."""
+    if question and _addresses_figure(sentence, question):
+        return True
     cjk, words = _instructions()
     for run in _CJK_RUN.findall(fold(sentence)):
         if any(run[i:i + ECHO_CJK_CHARS] in cjk for i in range(len(run) - ECHO_CJK_CHARS + 1)):
             return True
     tokens = re.findall(r"[a-z]+", sentence.lower())
     return any(tuple(tokens[i:i + ECHO_WORDS]) in words for i in range(len(tokens) - ECHO_WORDS + 1))
+
+
+def _addresses_figure(sentence: str, question: str) -> bool:
+    asked = fold(question)
+    for run in _CJK_RUN.findall(fold(sentence)):
+        for i in range(len(run) - ECHO_CJK_CHARS + 1):
+            piece = run[i:i + ECHO_CJK_CHARS]
+            if ("你" in piece or "您" in piece) and piece in asked:
+                return True
+    return False
 
 
 __all__ = ["ECHO_CJK_CHARS", "ECHO_WORDS", "echoes_instructions"]
