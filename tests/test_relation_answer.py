@@ -52,3 +52,9 @@ def test_a_named_person_needs_the_relation_beside_it(question, sentence, ok):
 
 def test_a_question_for_a_relative_s_name_asks_who():
     assert asked_relations("What was your eldest brother's name?") == {"brother"}
+
+
+def test_a_given_name_after_an_office_s_name_is_a_person():
+    assert named_people("我的前任是長史恒。[1]", "你的前任是誰？", ZHOU) == [("恒",)]
+    assert named_people("我的前任是御史中丞。[1]", "你的前任是誰？", ZHOU) == []  # an office, no name
+    assert relation_unbound("你的前任是誰？", "我的前任是長史恒。[1]", ZHOU_LIFE, ZHOU) == ["恒"]

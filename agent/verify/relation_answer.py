@@ -39,6 +39,19 @@ _ZH_META = frozenset(("史料", "记载", "根据", "史书", "资料", "名字"
 
 
 @lru_cache(maxsize=1)
+def _titled_ending() -> re.Pattern[str]:
+    """The ends of offices' names (丞, 太守, 刺史), the shorter ones only."""
+    return re.compile("|".join(sorted((to_simplified(e) for e in vocab()["zh"]["office_endings"] if len(e) <= 2),
+                                      key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _titled() -> re.Pattern[str]:
+    """A run that is an office's name followed by a given name of one or two characters (右丞某)."""
+    return re.compile(rf"^[\u4e00-\u9fff]{{0,2}}?(?:{_titled_ending().pattern})(?P<given>[\u4e00-\u9fff]{{1,2}})$")
+
+
+@lru_cache(maxsize=1)
 def _relation_words() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """Relation head -> (its English words, its Chinese words, simplified) as a passage may give them."""
     v = vocab()
@@ -87,6 +100,8 @@ def named_people(sentence: str, question: str, names: Iterable[str]) -> list[tup
                 continue
             if run[0] in surnames or "·" in run:
                 out.append((run,))
+            elif (titled := _titled().match(run)) and not _titled_ending().search(titled.group("given")):
+                out.append((titled.group("given"),))  # 右丞某, 太守某: an office's name, then the man's given name
         return out
     asked = {w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", question)}
     out = []
