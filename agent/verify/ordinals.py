@@ -63,6 +63,11 @@ def _en_head(rest: str) -> str | None:
     return stem(head)
 
 
+def _en_value(m: re.Match[str]) -> int:
+    """The number of an English ordinal matched with a ``word`` ("fifth") or ``num`` ("5th") group."""
+    return EN_ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
+
+
 def _zh_value(text: str) -> int | None:
     try:
         return int(text) if text.isdigit() else chinese_numeral(text)
@@ -84,7 +89,7 @@ def find_ordinals(text: str) -> list[Ordinal]:
     """The ordinals of ``text`` that rank a thing (not a date), with the thing they rank."""
     found: list[Ordinal] = []
     for m in _EN_ORDINAL_RE.finditer(text):
-        value = EN_ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
+        value = _en_value(m)
         head = _en_head(m.group("rest")) if m.group("rest") else ("" if _ends(text, m.end()) else None)
         if head is not None and (value >= 2 or (value == 1 and head in _office_stems())):  # "my first wife", "the first poem": first is mostly "earliest"
             shown = m.group(0)[:m.start("rest") - m.start()] + m.group("rest")
@@ -107,8 +112,7 @@ def find_ordinals(text: str) -> list[Ordinal]:
 
 def _ordinal_values(text: str) -> set[int]:
     """Every ordinal number of ``text``, whatever it ranks (dates included)."""
-    values = {EN_ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
-              for m in re.finditer(rf"(?i)\b(?:(?P<word>{_EN_WORD})|(?P<num>\d{{1,4}})(?:st|nd|rd|th))\b", text)}
+    values = {_en_value(m) for m in re.finditer(rf"(?i)\b(?:(?P<word>{_EN_WORD})|(?P<num>\d{{1,4}})(?:st|nd|rd|th))\b", text)}
     return values | {_zh_value(m.group("num") or m.group("gen")) for m in _ZH_ORDINAL_RE.finditer(text)}
 
 
@@ -144,9 +148,7 @@ _EN_TIMES_RE = re.compile(rf"(?i)\b(?:the|my|your|his|her|its|their|a)\s+(?:(?P<
 
 def _asked_values(text: str) -> set[int]:
     """The ordinals of ``text`` that rank a thing or a time ("the third time", 第三次), from the second on."""
-    values = {o.value for o in find_ordinals(text)}
-    values |= {EN_ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
-               for m in _EN_TIMES_RE.finditer(text)}
+    values = {o.value for o in find_ordinals(text)} | {_en_value(m) for m in _EN_TIMES_RE.finditer(text)}
     return {v for v in values if v >= 2}
 
 

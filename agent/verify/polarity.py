@@ -53,12 +53,17 @@ def negated_terms(sentence: str, cjk: bool) -> set[str]:
     return _negated_chars_zh(to_simplified(sentence)) if cjk else _negated_terms_en(sentence)
 
 
+def clauses(text: str) -> list[str]:
+    """The clauses of a Chinese text, simplified (split at ，。；：！？ and their ASCII forms)."""
+    return [c for c in re.split(r"[，。；：！？,;:!?]", to_simplified(text)) if c]
+
+
 def telling_windows(text: str, cjk: bool) -> list[str]:
     """English sentences; Chinese pairs of adjacent clauses (a classical sentence runs on for many)."""
     if not cjk:
         return split_sentences(text) or [text]
-    clauses = [c for c in re.split(r"[，。；：！？,;:!?]", to_simplified(text)) if c]
-    return [c + "，" + (clauses[i + 1] if i + 1 < len(clauses) else "") for i, c in enumerate(clauses)]
+    parts = clauses(text)
+    return [c + "，" + (parts[i + 1] if i + 1 < len(parts) else "") for i, c in enumerate(parts)]
 
 
 def negates(text: str) -> bool:
@@ -86,4 +91,4 @@ def contradicts(sentence: str, passages: Sequence[str]) -> bool:
     return bool(telling) and all(telling)
 
 
-__all__ = ["NEGATION_CHARS", "NEGATION_WORDS", "TELLING_SHARE", "contradicts", "negated_terms", "negates", "telling_windows"]
+__all__ = ["NEGATION_CHARS", "NEGATION_WORDS", "TELLING_SHARE", "clauses", "contradicts", "negated_terms", "negates", "telling_windows"]

@@ -18,9 +18,11 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from agent.dates.calendar import EN_MONTHS
 from agent.text.script import CJK_RE, to_simplified
 from agent.text.sentences import split_sentences
 from agent.verify.citations import MARKER_RE
+from agent.verify.polarity import clauses
 from agent.verify.role_claims import own_words, vocab
 
 _WHO_EN = re.compile(r"(?i)\b(?:who|whom)\b|\bwhat\s+(?:was|were|is|are)\s+[^?.]{0,40}?\bnames?\b|"
@@ -32,7 +34,7 @@ _FAMILY = frozenset("father mother brother sister son daughter wife husband gran
 _OPENERS = frozenset("i i'm i've my mine me yes no the a an he she it they we you his her its their our your this that "
                      "these those there then in on at when after before as but and or of to for from by with while "
                      "although though according during since until sir mr mrs dr lord lady".split())
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_MONTHS = frozenset(m.lower() for m in EN_MONTHS)
 # Characters of grammar between the names of a Chinese answer (我的同僚有某某和某某).
 _ZH_GRAMMAR = re.compile(r"[的和与及跟是有了我你他她们叫为在把被对给也都就而说曾即乃其这那个位些吗呢吧啊着过又还很，。、；：！？,.;:!?()（）「」“”\s]+")
 _ZH_META = frozenset(("史料", "记载", "根据", "史书", "资料", "名字", "不知", "知道", "没有", "并无"))
@@ -114,20 +116,25 @@ def named_people(sentence: str, question: str, names: Iterable[str]) -> list[tup
     return out
 
 
-def _has_relation(text: str, relations: set[str], cjk: bool) -> bool:
-    words = _relation_words()
-    if cjk:
-        return any(w in text for h in relations for w in words.get(h, ((), ()))[1])
-    return any(re.search(rf"\b{re.escape(w)}(?:s|es)?\b", text) for h in relations for w in words.get(h, ((), ()))[0])
+@lru_cache(maxsize=64)
+def _relation_re(relations: frozenset[str], cjk: bool) -> re.Pattern[str]:
+    """Any word of ``relations`` as a passage gives it: English whole words (a plural too), Chinese substrings."""
+    words = sorted({w for h in relations for w in _relation_words().get(h, ((), ()))[1 if cjk else 0]}, key=len,
+                   reverse=True)
+    if not words:
+        return re.compile(r"(?!x)x")
+    alternation = "|".join(map(re.escape, words))
+    return re.compile(alternation if cjk else rf"\b(?:{alternation})(?:s|es)?\b")
 
 
-def _windows(text: str, relations: set[str], cjk: bool) -> list[str]:
+def _windows(text: str, relations: frozenset[str], cjk: bool) -> list[str]:
     """The stretches of a passage that give a relation: an English sentence holding one of its words; a Chinese
     clause holding one, with the clause before it (李某，文遠同僚也)."""
+    pattern = _relation_re(relations, cjk)
     if not cjk:
-        return [s.lower() for s in split_sentences(text) or [text] if _has_relation(s.lower(), relations, False)]
-    clauses = [c for c in re.split(r"[，。；：！？,;:!?]", to_simplified(text)) if c]
-    return [(clauses[i - 1] if i else "") + "，" + c for i, c in enumerate(clauses) if _has_relation(c, relations, True)]
+        return [s.lower() for s in split_sentences(text) or [text] if pattern.search(s.lower())]
+    parts = clauses(text)
+    return [(parts[i - 1] if i else "") + "，" + c for i, c in enumerate(parts) if pattern.search(c)]
 
 
 def _named_in(person: tuple[str, ...], window: str, cjk: bool) -> bool:
@@ -148,7 +155,7 @@ def relation_unbound(question: str, sentence: str, passages: Sequence[str], name
     texts = [t for t in passages if bool(CJK_RE.search(t)) == cjk]
     if not people or not texts:
         return []
-    windows = [w for t in texts for w in _windows(t, relations, cjk)]
+    windows = [w for t in texts for w in _windows(t, frozenset(relations), cjk)]
     if any(_named_in(p, w, cjk) for p in people for w in windows):
         return []
     return [" ".join(p) for p in people]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from agent.dates.calendar import EN_MONTHS
 from agent.text.script import CJK_RE, to_simplified
 
 
@@ -41,7 +42,7 @@ _ZH_OFFERED = re.compile(r"(?:想|欲|要|打算|准备|拟|将|曾想|本想)$"
 SPOUSE = frozenset(("wife", "husband", "spouse"))
 # Words that qualify a relation without ranking it: "my closest friend", "my dear old teacher".
 _EN_DEAR = r"(?:(?:closest|best|dearest|dear|old|close|chief|great|beloved|faithful|loyal)\s+){0,2}"
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_MONTHS = frozenset(m.lower() for m in EN_MONTHS)
 
 
 def _zh_name(run: str) -> str:
