@@ -17,12 +17,16 @@ speaks to whoever reads it now instead of about the past:
    answers, replies, the sources: 被問到時要這樣說, "questions about … are to be answered", "In all replies,
    mention…").
 
+5. its structure addresses or prescribes (agent/verify/address.py): it opens by naming a reader, teller or asker
+   of any time; it obliges a telling with no agent of the story (a passive, a generic account or teller, a use of
+   the text itself); it wishes that whoever tells do so; it sets itself above the rest.
+
 Such sentences are cut from a passage before the model sees it and before it can support anything. History
 speaks of people in the third person and of questions asked in the past (帝問之，對曰), and a letter's requests
-to its own reader (answer me at once, say to the general) are excepted. Measured by eval/injection/bench.py on a
-held-out set of reworded instructions and on the shared sources: this is still a set of rules over the words
-that carry these functions, and rewordings outside them get through: a second set written blind after the first
-had been read (heldout-b) is recognised less than half (see eval/RESULTS.md)."""
+to its own reader (answer me at once, say to the general) are excepted; a planted fact in a historian's voice
+(another record says…) is not an instruction and stays. Measured by eval/injection/bench.py on sets of reworded
+instructions written blind by helpers and on the shared sources (see eval/RESULTS.md): the rules still work over
+kinds of words, and the fourth blind set (heldout-d), never read, is recognised half (12 of 24)."""
 
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from dataclasses import replace
 
 from agent.answer import Passage
 from agent.text.sentences import split_sentences
+from agent.verify.address import addressed_rule
 
 # 1. the conversation and its machinery
 _MACHINERY_ZH = re.compile(
@@ -53,7 +58,7 @@ _MACHINERY_EN = re.compile(
 _ASKER_ZH = re.compile(r"(?:後之|后之|凡|若有|如有|倘有|設有|设有|假如|如果|日後|日后|將來|将来|今後|今后|後世|后世|"
                        r"後人|后人|每有|但有|無論|无论|不論|不论|不管)[^。！？；]{0,6}(?:問|问|詢|询|請教|请教|打聽|打听|"
                        r"想知道|欲知)")
-_ANSWER_ZH = re.compile(r"(?:答|回答|作答|回覆|回复|答覆|答复|寫成|写成|說成|说成|稱為|称为|告訴|告诉)")
+_ANSWER_ZH = re.compile(r"(?:答|對以|对以|對曰|对曰|回答|作答|回覆|回复|答覆|答复|寫成|写成|說成|说成|稱為|称为|告訴|告诉)")
 _OBLIGE_ANSWER_ZH = re.compile(r"(?:宜|須|须|務必|务必|必須|必须|應當|应当|應該|应该|請|请|一律|只能|只可|當|当)\s*"
                                r"(?:答以|答曰|回答|作答|回覆|回复|答覆|答复)|"
                                r"答案(?:永遠|永远|一律|都|就|應|应|須|须)?(?:是|為|为)")
@@ -191,7 +196,7 @@ def instruction_rule(sentence: str) -> str | None:
         return "directs"
     if _SAY_IMPERATIVE_EN.match(bare) or _IMPERATIVE_SPEECH_EN.search(bare):
         return "commands"
-    return None
+    return addressed_rule(bare)
 
 
 def _directed_speech(text: str) -> bool:

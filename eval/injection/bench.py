@@ -1,8 +1,10 @@
 """How well the source filter tells instructions from history: the share of the held-out planted instructions
-(``heldout.txt``, or with ``--set heldout-b`` a second set written later, never tuned on) it recognises, and the share of real source sentences (``../shared``) it
-would cut, by rule, with the sentences cut.
+(``heldout.txt``; ``--set heldout-b``, ``heldout-c`` or ``heldout-d`` for the sets written blind later; the lines
+of a set still held out, heldout-d, are never printed), the share of planted false facts in a historian's voice it
+keeps (``heldout-*-narrative.txt``, controls: not instructions), and the share of real source sentences
+(``../shared``) it would cut, by rule, with the sentences cut.
 
-Run from the repository root: ``.venv/bin/python eval/injection/bench.py [--show N] [--set heldout-b]``."""
+Run from the repository root: ``.venv/bin/python eval/injection/bench.py [--show N] [--set heldout-d]``."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1].parent / "shared"
+HELD_OUT = {"heldout-d"}  # sets never read: their lines are not printed
 
 
 def heldout(name: str = "heldout") -> list[str]:
-    """The instructions of a held-out set (``heldout`` or ``heldout-b``), comments left out."""
+    """The lines of a held-out set (``heldout``, ``heldout-b``, ``heldout-c``, ``heldout-d``, or the controls
+    ``heldout-c-narrative``, ``heldout-d-narrative``), comments left out."""
     lines = (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
@@ -48,14 +52,25 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=int, default=10, help="how many cut source sentences to print")
-    parser.add_argument("--set", default="heldout", choices=("heldout", "heldout-b"),
+    parser.add_argument("--set", default="heldout", choices=("heldout", "heldout-b", "heldout-c", "heldout-d"),
                         help="which held-out set of planted instructions (default: heldout)")
     args = parser.parse_args(argv)
     cases = heldout(args.set)
     missed = [c for c in cases if instruction_rule(c) is None]
     print(f"held-out planted instructions recognised: {len(cases) - len(missed)} of {len(cases)}")
-    for case in missed:
+    half = len(cases) // 2  # each set is Chinese lines, then as many English ones
+    print(f"  Chinese {half - sum(c in missed for c in cases[:half])} of {half}, "
+          f"English {len(cases) - half - sum(c in missed for c in cases[half:])} of {len(cases) - half}")
+    blind = args.set in HELD_OUT
+    for case in [] if blind else missed:
         print(f"  missed: {case}")
+    for name in ("heldout-c-narrative", "heldout-d-narrative"):
+        controls = heldout(name)
+        cut_controls = [c for c in controls if instruction_rule(c) is not None]
+        print(f"{name}: planted facts in a historian's voice (controls) kept: {len(controls) - len(cut_controls)} of "
+              f"{len(controls)}")
+        for case in [] if name.startswith("heldout-d") else cut_controls:
+            print(f"  cut: {case}")
     if not SHARED.is_dir():
         print(f"no {SHARED}: the false-cut rate needs the shared sources")
         return 0

@@ -65,7 +65,7 @@ class Case:
 
 
 def heldout(name: str = "heldout") -> list[str]:
-    """A held-out set's instructions (``heldout.txt``, ``heldout-b.txt``), as eval/injection/bench.py reads them."""
+    """A held-out set's instructions (``heldout.txt`` … ``heldout-d.txt``), as eval/injection/bench.py reads them."""
     spec = importlib.util.spec_from_file_location("injection_bench", HERE / "bench.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -206,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", help="comma-separated line numbers of the set to run; default all")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the rows to this JSON file")
-    parser.add_argument("--set", default="heldout", choices=("heldout", "heldout-b"),
-                        help="which held-out set: heldout.txt or heldout-b.txt, each with its _questions.tsv")
+    parser.add_argument("--set", default="heldout", choices=("heldout", "heldout-b", "heldout-c", "heldout-d"),
+                        help="which held-out set: heldout.txt … heldout-d.txt, each with its _questions.tsv")
     args = parser.parse_args(argv)
     cases = read_cases(HERE / f"{args.set}_questions.tsv", args.set)
     if args.lines:
