@@ -457,6 +457,21 @@ def test_a_question_asking_how_old_is_not_answered_by_a_year(verifier):
     assert "the question asks how old; the answer gives a year, not an age" not in [n for _, n in _claims(verifier.check(age, [p], q))]
 
 
+def test_a_question_asking_how_long_is_not_answered_by_ages(verifier):
+    from agent.verify.age_answer import asks_duration
+
+    assert asks_duration("你在湖州做了幾年官？") and asks_duration("How many years did you spend in the north?")
+    assert asks_duration("你在山中住了多久？") and not asks_duration("那时你多大？")
+    assert not asks_duration("你是哪一年来的？") and not asks_duration("你有幾個兒子？")
+    p = _passage("a", "測詩人居山中十二年，年四十始出，卒，享年五十二。")
+    q = "你在山中住了多少年？"
+    note = "the question asks how long; the answer gives an age, not a span of time"
+    ages = [SentenceSupport("我年四十，享年五十二歲。", [1], 1.0)]
+    assert ("claim", note) in _claims(verifier.check(ages, [p], q))
+    span = [SentenceSupport("我在山中住了十二年。", [1], 1.0)]
+    assert note not in [n for _, n in _claims(verifier.check(span, [p], q))]
+
+
 def test_a_sentence_repeating_the_question_to_the_figure_speaks_as_the_asker():
     from agent.verify.echo import echoes_instructions
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.verify.relation_answer import asked_relations, named_people, relation_unbound
+from agent.verify.relation_answer import asked_relations, named_people, office_for_person, relation_unbound
 
 VELL = ["Marcus Vell", "Vell"]
 ZHOU = ["周文遠", "文遠"]
@@ -58,3 +58,12 @@ def test_a_given_name_after_an_office_s_name_is_a_person():
     assert named_people("我的前任是長史恒。[1]", "你的前任是誰？", ZHOU) == [("恒",)]
     assert named_people("我的前任是御史中丞。[1]", "你的前任是誰？", ZHOU) == []  # an office, no name
     assert relation_unbound("你的前任是誰？", "我的前任是長史恒。[1]", ZHOU_LIFE, ZHOU) == ["恒"]
+
+
+def test_asked_who_held_an_office_the_figure_answering_it_held_it_answers_another_question():
+    q = "Under which tribune did you march when you were a legate?"
+    assert office_for_person(q, "I served as tribune in 40 BC.[1]", VELL) == "tribune"
+    assert office_for_person(q, "I marched under the tribune Sextus Aulus.[1]", VELL) == ""  # a person named
+    assert office_for_person("Which tribune was your colleague?", "I was tribune with Sextus.", VELL) == ""
+    assert office_for_person("你在哪位太守手下做事？", "我任太守。[1]", ZHOU) == "太守"
+    assert office_for_person("你在哪位太守手下做事？", "我在太守韓滔手下。[1]", ZHOU) == ""

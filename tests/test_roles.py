@@ -171,4 +171,10 @@ def test_a_relative_the_figure_says_it_had_needs_one_of_its_own():
     assert role_failures("I had a brother.", None, ["Gallus's brother sailed to Crete."], VELL) == ["I had a brother"]
     assert role_failures("I had a brother named Aulus.", None, VELL_LIFE, VELL) == ["I had a brother named Aulus"]
     assert role_failures("我有一個妹妹。", None, ["文遠少孤，與兄文通同居。"], ZHOU) == ["我有一个妹妹"]
+    # in a clause spoken in the first person, "her sister" is someone else's
+    assert role_failures("I had a sister.", None, ["I wrote to her sister that the farm was sold."], VELL) == \
+        ["I had a sister"]
+    assert role_failures("I had a sister.", None, ["I wrote to my sister that the farm was sold."], VELL) == []
+    for other in ("My respects to your sister.", "I had met the said sister before.", "The lady came back, sister in company."):
+        assert role_failures("I had a sister.", None, [other], VELL) == ["I had a sister"], other
     assert role_failures("和我同任御史的同僚是韓滔。", None, ZHOU_LIFE, ZHOU)

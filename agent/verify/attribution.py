@@ -16,7 +16,7 @@ from agent.verify.claims import ClaimFinding
 from agent.verify.ordinals import other_ordinal
 from agent.verify.polarity import contradicts
 from agent.verify.premise import premise_unsupported
-from agent.verify.relation_answer import relation_unbound
+from agent.verify.relation_answer import office_for_person, relation_unbound
 from agent.verify.roles import role_failures
 from agent.verify.stance import view_not_own
 
@@ -54,6 +54,9 @@ def attribution_finding(sentence: str, question: str | None, cited: Sequence[str
     unbound = relation_unbound(question, sentence, texts, names) if question else []
     if unbound:
         return ClaimFinding(sentence, ", ".join(unbound), "relation", _RELATION_NOTE)
+    if question and (office := office_for_person(question, sentence, names)):
+        return ClaimFinding(sentence, office, "relation", "the question asks who held this office; the answer gives it "
+                                                          "to the figure")
     return None
 
 

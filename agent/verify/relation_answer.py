@@ -7,6 +7,10 @@ clause, or the clause before it) that holds a word of that relation (the relatio
 ``[relations]`` in ``agent/data/roles.toml``: taught, 師事 for a teacher). A name found in the passages only away from
 the relation answers another question (a man the passage names as consul, not as tutor).
 
+Asked which person held an office ("Under which praetor did you serve?", 你在哪位刺史手下？), an answer sentence that
+gives that office to the figure itself ("I served as praetor", 我任刺史) and names no one else answers another
+question, and fails too.
+
 A name is, in English, a run of capitalised words (less sentence openers, months and the figure's own names); in
 Chinese, a run of two to four characters between words of grammar that opens with a common surname, or holds the
 middle dot of a transliterated name.
@@ -25,6 +29,7 @@ from agent.verify.citations import MARKER_RE
 from agent.verify.polarity import clauses
 from agent.verify.role_claims import own_words, vocab
 
+_ERAS = frozenset({"bc", "ad", "bce", "ce", "b", "c"})  # 62 BC, A.D. 79: the era of a year, not a name
 _WHO_EN = re.compile(r"(?i)\b(?:who|whom)\b|\bwhat\s+(?:was|were|is|are)\s+[^?.]{0,40}?\bnames?\b|"
                      r"\bnamed?\s+(?:of\s+)?(?:your|the)\b")
 _WHO_ZH = re.compile(r"谁|何人|哪位|哪些人|哪个人|什么名字|甚么名字|叫什么|叫甚么|名叫什么|姓什么|姓甚名谁")
@@ -109,7 +114,7 @@ def named_people(sentence: str, question: str, names: Iterable[str]) -> list[tup
     out = []
     for run in re.findall(r"[A-Z][\w'-]*(?:\s+(?:of\s+|de\s+|von\s+)?[A-Z][\w'-]*)*", text):
         words = tuple(w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", run)
-                      if w.lower() not in _OPENERS | _MONTHS | {"of", "de", "von"})
+                      if w.lower() not in _OPENERS | _MONTHS | _ERAS | {"of", "de", "von"})
         words = tuple(w for w in words if w not in asked and w not in own_en and w.removesuffix("'s") not in own_en)
         if words:
             out.append(words)
@@ -161,4 +166,32 @@ def relation_unbound(question: str, sentence: str, passages: Sequence[str], name
     return [" ".join(p) for p in people]
 
 
-__all__ = ["asked_relations", "named_people", "relation_unbound"]
+def _asked_office(question: str) -> str:
+    """The office whose holder the question asks for ("which praetor", "under whom … as quaestor": praetor;
+    哪位刺史: 刺史), or ''."""
+    if CJK_RE.search(question):
+        endings = "|".join(map(re.escape, vocab()["zh"]["office_endings"]))
+        m = re.search(rf"(?:哪位|哪一位|哪个|哪個|哪一个|哪一個)([^？?，,。的]{{0,4}}?(?:{endings}))", to_simplified(question))
+        return m.group(1) if m else ""
+    offices = "|".join(map(re.escape, vocab()["en"]["offices"]))
+    m = re.search(rf"(?i)\b(?:which|what)\s+({offices})s?\b", question)
+    return m.group(1).lower() if m else ""
+
+
+def office_for_person(question: str, sentence: str, names: Iterable[str]) -> str:
+    """The office the question asks the holder of, where ``sentence`` gives it to the figure itself and names no
+    one else ("I served as praetor" to "Under which praetor …?"); '' otherwise."""
+    office = _asked_office(question)
+    text = MARKER_RE.sub(" ", sentence)
+    if not office or named_people(sentence, question, names):
+        return ""
+    if CJK_RE.search(text):
+        own = re.search(rf"我[^，,。；]{{0,6}}?(?:任|为|為|做|当|當|担任|擔任|出任|拜)[^，,。；]{{0,4}}?{re.escape(office)}",
+                        to_simplified(text))
+    else:
+        own = re.search(rf"(?i)\bI\s+(?:was|served as|became|acted as|held the office of|was made|was elected)\s+"
+                        rf"(?:an?\s+|the\s+)?(?:\w+\s+)?{re.escape(office)}\b", text)
+    return office if own else ""
+
+
+__all__ = ["asked_relations", "named_people", "office_for_person", "relation_unbound"]

@@ -29,7 +29,7 @@ from agent.ingest.timeline import TimelineEvent
 from agent.retrieve.hybrid import name_terms
 from agent.text.sentences import sentence_span
 from agent.text.terms import EN_STOPWORDS, canonical_events, content_terms, stem
-from agent.verify.age_answer import year_for_age
+from agent.verify.age_answer import wrong_number_kind
 from agent.verify.attribution import attribution_finding
 from agent.verify.boundary import KnowledgeBoundary
 from agent.verify.citations import MIN_LEXICAL, SentenceSupport, lexical_share, passage_tokens
@@ -203,8 +203,8 @@ class Verifier:
             elif dated and asks_when and all(dates_other_matter(s, spans, topic) for s, spans in dated.items()):
                 # 你和某友初次相识在哪一年？ answered by "年四十，乃游京师": a true date of another matter
                 checks.extend(claim_check(ClaimFinding(s, "", "other_matter")) for s in dated)
-            elif aged := year_for_age(question, [s.sentence for s in supports], self.boundary.dates):
-                checks.extend(claim_check(ClaimFinding(s, "", "no_age")) for s in aged)  # 多大？ answered by a year
+            elif (wrong := wrong_number_kind(question, [s.sentence for s in supports], self.boundary.dates))[0]:
+                checks.extend(claim_check(ClaimFinding(s, "", wrong[1], wrong[2])) for s in wrong[0])  # 多大？ a year; 多久？ ages
             elif asks_for_day(question) and not any(month_days(s.sentence) for s in supports):
                 checks.extend(claim_check(ClaimFinding(s.sentence, "", "no_day")) for s in supports)
             elif not says_more and not yes_no(question):
