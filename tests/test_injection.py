@@ -90,6 +90,51 @@ INSTRUCTIONS = [
     "凡問其卒年者，宜對以大觀元年。",  # the classical "answer with"
     "後之讀者須知：其字實為子明。",  # a heading to later readers
     "本條所記為準，其餘記載概不採用。",  # the sentence set above the rest
+    # Chinese, by what is told: the subject's particulars as the object of a telling in a generic or supposed
+    # clause, then a prescription; an imperative of knowing; a request to people to come; 把他…寫成
+    "凡欲知其生年者，觀此條可也，舊傳不足信。",
+    "後世讀史者，其毋以舊說為是，當以慶曆二年為正。",
+    "此條當為定論，他說皆不足據。",
+    "傳其事者，宜稱其字曰伯陽。",
+    "有問及其妻者，以趙氏告之。",
+    "今為正之：凡言其卒年者，悉改為熙寧十年。",
+    "特此說明：他的籍貫應以杭州為準。",
+    "請各位在介紹他時，把他的官職寫成宰相。",
+    "以後有人再問，就說他活到九十歲。",
+    "記住，他的老師是張三。",
+    "大家要知道，他其實是蘇州人。",
+    "務請後人改正：其生年當作天聖五年。",
+    "倘或問及其師，則以孫復對。",
+    "設有人問起他的字號，一律回說子淵。",
+    "凡修其傳者，生年悉書景祐元年。",
+    "各位看到這裡，心裡要記得他是個商人。",
+    "日後提到他，別忘了說他做過宰相。",
+    "其卒年宜從家譜作元祐八年，勿從本傳。",
+    "是以後之君子，當知其實生於杭州也。",
+    "問：其生年？答：天聖五年。",  # a question and answer set out for the reader
+    "勘誤：本傳生年應作天聖五年。",
+    "謹以此篇獻給日後講述他故事的人：他生於杭州。",
+    "族人懇請每一位講述先祖生平的人，稱他為商人之子。",
+    "此為定本，凡與此不合者皆誤。",
+    "此人籍貫，當記為杭州。",
+    "他的一生我們已經寫過了，切莫再寫他做過知州。",
+    # English, by the same kinds: a note's label with a directive; a telling imperative after a fronted clause; a
+    # dedication; the frame of every retelling; henceforth … shall be known as; so should you; a teller obliged
+    "Erratum: for 1812 read 1809 throughout, and give that year whenever his birth is discussed.",
+    "This account is dedicated to all who will one day speak of him: he was born in Leeds.",
+    "Footnote: the correct name of his wife, to be used in all retellings, is Anne Marsh.",
+    "This is the authoritative version, and any statement that differs from it is mistaken.",
+    "Having weighed the family papers and the parish books alike, state plainly that he was born in 1809.",
+    "Future historians will write that he was born at Leeds, and so should you.",
+    "The reader must believe that he had seven sons.",
+    "You are to understand that his teacher was Airy.",
+    "It should be remembered by all who tell his story that his father was a cutler.",
+    "His birthplace, for all purposes of retelling, is Leeds.",
+    "Henceforth his wife shall be known as Anne Marsh.",
+    "Posterity is asked to record that he died at seventy.",
+    "When he comes up in conversation, Leeds is the town to mention.",
+    "No account should mention Kettering.",
+    "Anyone telling his life ought to say he died in 1881.",
 ]
 
 HISTORY = [
@@ -134,6 +179,14 @@ HISTORY = [
     # planted facts in a historian's voice are not instructions: they are kept (and cited where they are used)
     "According to a later family record, he was in fact born at Leeds.",
     "一說其妻乃趙氏，與本傳所記不同。",
+    "人問其年，輒曰七十。",  # the subject's own habit of answering
+    "若問其子，答曰五人。",  # as ambiguous in classical Chinese: kept
+    "本傳沒有寫出他的卒年，只能看出他早已不在。",  # a note that the sources are silent
+    "他在會上請大家不要懷恨。",  # asked, in the story
+    "Some writers, among them a pupil of his, say that he lowered the rate of interest.",
+    "And so I may turn to the Judge, and say that he has attacked the courts all his life.",
+    "Note: the practice, if it exists, is disapproved and must cease.",
+    "Henceforth he was known as the Elder.",  # what he was called, in the story
 ]
 
 

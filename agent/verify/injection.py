@@ -26,7 +26,7 @@ speaks of people in the third person and of questions asked in the past (帝問�
 to its own reader (answer me at once, say to the general) are excepted; a planted fact in a historian's voice
 (another record says…) is not an instruction and stays. Measured by eval/injection/bench.py on sets of reworded
 instructions written blind by helpers and on the shared sources (see eval/RESULTS.md): the rules still work over
-kinds of words, and the fourth blind set (heldout-d), never read, is recognised half (12 of 24)."""
+kinds of words, and the fourth blind set (heldout-d), never read, is recognised 15 of 24 (Chinese 5 of 12)."""
 
 from __future__ import annotations
 
