@@ -479,3 +479,21 @@ def test_a_sentence_repeating_the_question_to_the_figure_speaks_as_the_asker():
     assert echoes_instructions("史料說，你離開洪州刺史任上以後，有人被任命。", question)
     assert not echoes_instructions("我離開洪州刺史任上以後，由韓某接任。", question)  # the figure's own words
     assert not echoes_instructions("你所問之事，我所見的史料中並無記載。", question)  # 你 not from the question
+
+
+def test_a_first_person_sentence_naming_the_figure_as_another_speaks_as_its_narrator(verifier):
+    from agent.verify.echo import self_as_other
+
+    zh = ["測詩人", "Test Poet"]
+    assert self_as_other("我以左拾遺的官職徵召測詩人，可是他已經去世。", zh)
+    for own in ("我測詩人生於長安元年。", "我，測詩人，不敢妄言。", "我是測詩人。", "天寶元年，我入長安。", "測詩人入長安。"):
+        assert not self_as_other(own, zh), own
+    en = ["Marcus Vell", "Vell"]
+    assert self_as_other("I wrote to Vell about the bill.", en)
+    for own in ("I, Marcus Vell, was born at Rome.", "I am Marcus Vell.", "My name is Marcus Vell, and I was born at Rome.",
+                "In the Vell-Aulus trial I spoke first.", "Mrs. Vell and I rode to the forum.", "Vell was born at Rome."):
+        assert not self_as_other(own, en), own
+    p = _passage("a", "天寶元年，以左拾遺徵召測詩人，時已卒。")
+    [check] = [c for c in verifier.check([SentenceSupport("我以左拾遺徵召測詩人。", [1], 1.0)], [p], question="你做過什麼官？")
+               if c.kind == "claim"]
+    assert check.note == "the sentence speaks of the passages, not of the figure's life"

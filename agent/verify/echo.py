@@ -1,5 +1,7 @@
 """An answer sentence that repeats the instructions' own words is about the instructions, not the figure's life;
-one that repeats the question's words addressed to the figure (你辭去某職以後…) speaks as the asker, not the figure.
+one that repeats the question's words addressed to the figure (你辭去某職以後…) speaks as the asker, not the figure;
+one that says 我 or "I" and also names the figure as someone else (我以某官徵召李白 from 李白's mouth; "I wrote to
+Lincoln" from Lincoln's) speaks as a narrator of the figure, not as the figure.
 
 Rule: a sentence that shares a run of ``ECHO_CJK_CHARS`` Chinese characters, or of ``ECHO_WORDS`` English words,
 with the prompt's instructions or its request to answer again ("只說史料中寫明的事", "using only years and numbers
@@ -11,6 +13,7 @@ are silent are left out: an honest answer may repeat them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from agent.generate import prompts
@@ -40,11 +43,13 @@ def _instructions() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
     return frozenset(cjk), frozenset(words)
 
 
-def echoes_instructions(sentence: str, question: str | None = None) -> bool:
+def echoes_instructions(sentence: str, question: str | None = None, names: Sequence[str] = ()) -> bool:
     """True when ``sentence`` repeats the instructions' words, or the question's words where they address the
     figure (a run of ``ECHO_CJK_CHARS`` characters of the question holding 你 or 您: the figure never calls itself
-    "you")."""
+    "you"), or speaks in the first person of the figure, by one of its ``names``, as of someone else."""
     if question and _addresses_figure(sentence, question):
+        return True
+    if names and self_as_other(sentence, names):
         return True
     cjk, words = _instructions()
     for run in _CJK_RUN.findall(fold(sentence)):
@@ -52,6 +57,39 @@ def echoes_instructions(sentence: str, question: str | None = None) -> bool:
             return True
     tokens = re.findall(r"[a-z]+", sentence.lower())
     return any(tuple(tokens[i:i + ECHO_WORDS]) in words for i in range(len(tokens) - ECHO_WORDS + 1))
+
+
+# Where the figure's name stands beside the first person as itself: 我李白, 我，李白; "I, Abraham Lincoln", "I am
+# Lincoln", "my name is …", "me, …"; or as a title ("the Lincoln papers" is not read: only a name after I or 我).
+_APPOSED_ZH = re.compile(r"(?:我|本人|吾|余|予)[，,、\s]?$|(?:名叫|名為|名为|就是|乃是|即是|叫做|我是|吾乃)$")
+_APPOSED_EN = re.compile(r"(?i)(?:\bI,?|\bI am|\bI'm|\bmy name is|\bme,|\bcall me|\bmyself,?)\s*$")
+
+
+def self_as_other(sentence: str, names: Sequence[str]) -> bool:
+    """True when ``sentence`` speaks in the first person (我, I) and names the figure (a Chinese name of two or more
+    characters, or an English name's last word) elsewhere than beside the first person as itself."""
+    text = sentence
+    if _CJK_RUN.search(text) and "我" in text:
+        for name in {fold(n) for n in names if _CJK_RUN.fullmatch(n) and len(n) >= 2}:
+            folded = fold(text)
+            for m in re.finditer(re.escape(name), folded):
+                if not _APPOSED_ZH.search(folded[:m.start()]):
+                    return True
+        return False
+    if not re.search(r"\bI\b", text):
+        return False
+    english = {n for n in names if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", n)}
+    seen: list[tuple[int, int]] = []
+    for name in sorted(english | {n.split()[-1] for n in english}, key=len, reverse=True):
+        for m in re.finditer(rf"\b{re.escape(name)}\b(?![-'’])", text):
+            if any(a <= m.start() < b for a, b in seen):
+                continue
+            seen.append(m.span())
+            if re.search(r"(?i)\b(?:mrs?|miss|ms|madam|lady|lord|master|young|old|my|his|her|our)\.?\s+$", text[:m.start()]):
+                continue  # Mrs. Lincoln, my Lincoln cousins: another of the name
+            if not _APPOSED_EN.search(text[:m.start()]) and not re.match(r"\s*,\s*(?:I|me)\b", text[m.end():]):
+                return True
+    return False
 
 
 def _addresses_figure(sentence: str, question: str) -> bool:
@@ -64,4 +102,4 @@ def _addresses_figure(sentence: str, question: str) -> bool:
     return False
 
 
-__all__ = ["ECHO_CJK_CHARS", "ECHO_WORDS", "echoes_instructions"]
+__all__ = ["ECHO_CJK_CHARS", "ECHO_WORDS", "echoes_instructions", "self_as_other"]

@@ -184,7 +184,7 @@ class Verifier:
                 # a date answers "when", not "where": "我是在西元前85年出生的" for 你在哪座城市出生？ says nothing new
                 quantity = (bool(dates or all_numbers or raw or decimals) or states_quantity(s.sentence)) and not where
                 says_more = says_more or quantity or any(new)
-                meta = speaks_of_passages(s.sentence) or echoes_instructions(s.sentence, question)
+                meta = speaks_of_passages(s.sentence) or echoes_instructions(s.sentence, question, self.own)
                 finding = ClaimFinding(s.sentence, "", "meta") if meta else \
                     None if bound else self.content.check(question, s.sentence, numbered, passages, new)
                 finding = finding or attribution_finding(s.sentence, question, [passages[i].text for i in cited],
