@@ -497,3 +497,14 @@ def test_a_first_person_sentence_naming_the_figure_as_another_speaks_as_its_narr
     [check] = [c for c in verifier.check([SentenceSupport("我以左拾遺徵召測詩人。", [1], 1.0)], [p], question="你做過什麼官？")
                if c.kind == "claim"]
     assert check.note == "the sentence speaks of the passages, not of the figure's life"
+
+
+def test_a_byname_a_book_or_a_name_given_at_birth_is_not_the_figure_as_another():
+    from agent.verify.echo import self_as_other
+
+    assert not self_as_other("賀知章稱我為「測仙人」。[1]", ["測詩人", "測仙人"])
+    assert not self_as_other("I was born Marcus Vell.[1]", ["Marcus Vell", "Vell"])
+    assert not self_as_other("I was born at Rome, as the life says (Vell 4).[2]", ["Marcus Vell", "Vell"])
+    # each sentence by itself, though the model glued them: the first person is in one, the name in another
+    assert not self_as_other("I sat the examination in 60 BC.[1]Aulus was pleased by Vell's essay.[1]", ["Vell"])
+    assert self_as_other("Aulus was pleased by Vell's essay, and I thanked him.", ["Vell"])

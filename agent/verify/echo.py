@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from agent.generate import prompts
 from agent.text.terms import fold
+from agent.verify.citations import MARKER_RE
 
 ECHO_CJK_CHARS = 6
 ECHO_WORDS = 5
@@ -62,26 +63,36 @@ def echoes_instructions(sentence: str, question: str | None = None, names: Seque
 # Where the figure's name stands beside the first person as itself: 我李白, 我，李白; "I, Abraham Lincoln", "I am
 # Lincoln", "my name is …", "me, …"; or as a title ("the Lincoln papers" is not read: only a name after I or 我).
 _APPOSED_ZH = re.compile(r"(?:我|本人|吾|余|予)[，,、\s]?$|(?:名叫|名為|名为|就是|乃是|即是|叫做|我是|吾乃)$")
+_PARTS = re.compile(r"(?<=[a-z]{3}[.!?])\s+|(?<=[0-9][.!?])\s+|(?<=[a-z][.!?])(?=[A-Z])|(?<=[。！？])|\n")  # not "Mrs. X"
+# a name quoted, bracketed, or given by a verb of naming: a byname or a book, not a person
+_NAMED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|《[^》]*》|〈[^〉]*〉|\([^)]*\)|（[^）]*）|"
+                    r"(?:稱我為|称我为|稱我|称我|叫我|喚我|唤我|號為|号为|自號|自号|字|叫做|叫|名叫|名為|名为|名曰)[^，。；！？]{0,6}|"
+                    r"(?i:\b(?:born|named|called|known as|styled|nicknamed)\s+(?:[A-Z][\w'-]*\s*)+)")
 _APPOSED_EN = re.compile(r"(?i)(?:\bI,?|\bI am|\bI'm|\bmy name is|\bme,|\bcall me|\bmyself,?)\s*$")
 
 
 def self_as_other(sentence: str, names: Sequence[str]) -> bool:
-    """True when ``sentence`` speaks in the first person (我, I) and names the figure (a Chinese name of two or more
-    characters, or an English name's last word) elsewhere than beside the first person as itself."""
-    text = sentence
-    if _CJK_RUN.search(text) and "我" in text:
-        for name in {fold(n) for n in names if _CJK_RUN.fullmatch(n) and len(n) >= 2}:
+    """True when a sentence of ``sentence`` (split again at its own stops and citation markers) speaks in the first
+    person (我, I) and names the figure (a Chinese name of two or more characters, or an English name or its last
+    word) elsewhere than beside the first person as itself; a name in quotation marks or brackets (a byname, a
+    book: 「謫仙人」, "(Agricola 4)") or after a verb of naming (稱我為, "born", "called") is a name, not a person."""
+    for part in _PARTS.split(MARKER_RE.sub("\n", sentence)):
+        text = _NAMED.sub(" ", part)
+        if _CJK_RUN.search(text) and "我" in text:
             folded = fold(text)
-            for m in re.finditer(re.escape(name), folded):
-                if not _APPOSED_ZH.search(folded[:m.start()]):
+            for name in {fold(n) for n in names if _CJK_RUN.fullmatch(n) and len(n) >= 2}:
+                if any(not _APPOSED_ZH.search(folded[:m.start()]) for m in re.finditer(re.escape(name), folded)):
                     return True
-        return False
-    if not re.search(r"\bI\b", text):
-        return False
+        elif re.search(r"\bI\b", text) and _english_other(text, names):
+            return True
+    return False
+
+
+def _english_other(text: str, names: Sequence[str]) -> bool:
     english = {n for n in names if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", n)}
     seen: list[tuple[int, int]] = []
     for name in sorted(english | {n.split()[-1] for n in english}, key=len, reverse=True):
-        for m in re.finditer(rf"\b{re.escape(name)}\b(?![-'’])", text):
+        for m in re.finditer(rf"\b{re.escape(name)}\b(?!-)", text):  # not a compound: Lincoln-Douglas
             if any(a <= m.start() < b for a, b in seen):
                 continue
             seen.append(m.span())
