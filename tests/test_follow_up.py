@@ -10,15 +10,15 @@ from .test_guard import _passage
 
 
 def test_questions_that_point_back():
-    for q in ("那是哪一年？", "當時你在哪裡？", "In what year was that battle fought?", "And what did you do then?",
+    for q in ("那是哪一年？", "當時你在哪裡？", "When was that siege raised?", "And what did you do then?",
               "Who was with you there?"):
         assert points_back(q), q
-    for q in ("你是哪一年出生的？", "那麼你的老師是誰？", "Did you say that I was right?", "When were you born?"):
+    for q in ("你是哪一年中進士的？", "那麼你的老師是誰？", "Did you say that I was right?", "When was your first book printed?"):
         assert not points_back(q), q
 
 
 def test_the_topic_of_the_turns_pointed_to_is_added_in_brackets():
-    assert guard_question("你是哪一年出生的？", ["你奉詔入京做甚麼？"]) == "你是哪一年出生的？"
+    assert guard_question("你是哪一年中進士的？", ["你奉詔入京做甚麼？"]) == "你是哪一年中進士的？"
     assert guard_question("那是哪一年？", []) == "那是哪一年？"
     checked = guard_question("那是哪一年？", ["你奉詔入京做甚麼？"])
     assert checked.startswith("那是哪一年？（") and "入京" in checked

@@ -3,8 +3,8 @@
 Rule: in a conversation, a question that points back to an earlier turn with a demonstrative (那, 這, 当时, "that
 battle", "then", "there") is checked by the guard with the topic of the turns it points to added to its own: the
 content words of the earlier questions, back to the latest one that does not point back itself, follow it in
-brackets. A date or number the passages give for another matter then does not answer it ("那是西元前哪一年？" after a
-question about a calendar reform, answered with the year of a birth). What the question asks (a year, a count, a
+brackets. A date or number the passages give for another matter then does not answer it ("那一年是西元幾年？" after a
+question about a reform, answered with the year of a birth). What the question asks (a year, a count, a
 yes) is read from the question alone: the words added are content words, without question words or numbers.
 """
 
@@ -21,7 +21,7 @@ _POINTS_BACK = re.compile(r"那(?!么|麼|樣|样)|這|这(?!样|樣)|此[时時
 
 
 def points_back(question: str) -> bool:
-    """True when ``question`` points back to an earlier turn (那是哪一年？, "In what year was that battle fought?")."""
+    """True when ``question`` points back to an earlier turn (那是哪一年？, "When was that siege?")."""
     return bool(_POINTS_BACK.search(question))
 
 
