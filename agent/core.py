@@ -37,7 +37,6 @@ from agent.verify.boundary import (
 from agent.verify.chronology import CHRONOLOGY_KIND, answer_from_chronology, asked_passage
 from agent.verify.citations import cite_answer
 from agent.verify.claims import asked_fact, asks_for_date
-from agent.verify.follow_up import guard_question
 from agent.verify.guard import Guard, only_silence
 from agent.verify.injection import strip_instructions
 from agent.verify.release import SentenceGate, stream_events
@@ -217,8 +216,7 @@ class Agent(FigurePrompt):
         messages = self.build_messages(question, relevant, boundary, context=answer.context, history=history)
 
         gate.cite = lambda text: self._cite(text, relevant)
-        checked = guard_question(question, [a.question for a in history], self._verifier(boundary).names) if guarded else question
-        gate.check = (lambda supports: self._verifier(boundary).check(supports, relevant, checked)) if guarded else None
+        gate.check = (lambda supports: self._verifier(boundary).check(supports, relevant, question)) if guarded else None
 
         def stream(token: str) -> None:
             if on_event:
@@ -241,7 +239,7 @@ class Agent(FigurePrompt):
             if all(says_silent(s.sentence) for s in supports):  # "史料中未載。[1]" is an abstention, not an answer
                 return refuse()
             guard_ = self._guard(boundary, answer, scripted, lang)
-            text, citations, checks = guard_.review(checked, lang, messages, raw, (text, citations, supports), relevant)
+            text, citations, checks = guard_.review(question, lang, messages, raw, (text, citations, supports), relevant)
             # a date or number that a chronology passage supports says so: it rests on a computation, not a quotation
             answer.date_checks = [replace(c, where=CHRONOLOGY_KIND) if c.status == "supported" and
                                   (c.evidence or "").startswith(CHRONOLOGY_KIND + ":") else c for c in checks]
