@@ -69,6 +69,18 @@ _NAMED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|《[^
                     r"(?:稱我為|称我为|稱我|称我|叫我|喚我|唤我|號為|号为|自號|自号|字|叫做|叫|名叫|名為|名为|名曰)[^，。；！？]{0,6}|"
                     r"(?i:\b(?:born|named|called|known as|styled|nicknamed)\s+(?:[A-Z][\w'-]*\s*)+)")
 _APPOSED_EN = re.compile(r"(?i)(?:\bI,?|\bI am|\bI'm|\bmy name is|\bme,|\bcall me|\bmyself,?)\s*$")
+_APPOSED_AFTER_EN = re.compile(r"\s*,\s*(?:I|me)\b")  # "Lincoln, I …"
+_ANOTHER_OF_NAME_EN = re.compile(r"(?i)\b(?:mrs?|miss|ms|madam|lady|lord|master|young|old|my|his|her|our)\.?\s+$")
+_I_EN = re.compile(r"\bI\b")
+
+
+@lru_cache(maxsize=64)
+def _name_forms(names: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The figure's Chinese names of two or more characters (folded), and its English names with their last words,
+    the longest first."""
+    zh = frozenset(fold(n) for n in names if _CJK_RUN.fullmatch(n) and len(n) >= 2)
+    english = {n for n in names if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", n)}
+    return zh, tuple(sorted(english | {n.split()[-1] for n in english}, key=len, reverse=True))
 
 
 def self_as_other(sentence: str, names: Sequence[str]) -> bool:
@@ -76,29 +88,28 @@ def self_as_other(sentence: str, names: Sequence[str]) -> bool:
     person (我, I) and names the figure (a Chinese name of two or more characters, or an English name or its last
     word) elsewhere than beside the first person as itself; a name in quotation marks or brackets (a byname, a
     book: 「謫仙人」, "(Agricola 4)") or after a verb of naming (稱我為, "born", "called") is a name, not a person."""
+    zh, english = _name_forms(tuple(names))
     for part in _PARTS.split(MARKER_RE.sub("\n", sentence)):
         text = _NAMED.sub(" ", part)
         if _CJK_RUN.search(text) and "我" in text:
             folded = fold(text)
-            for name in {fold(n) for n in names if _CJK_RUN.fullmatch(n) and len(n) >= 2}:
-                if any(not _APPOSED_ZH.search(folded[:m.start()]) for m in re.finditer(re.escape(name), folded)):
-                    return True
-        elif re.search(r"\bI\b", text) and _english_other(text, names):
+            if any(not _APPOSED_ZH.search(folded[:m.start()]) for name in zh for m in re.finditer(re.escape(name), folded)):
+                return True
+        elif _I_EN.search(text) and _english_other(text, english):
             return True
     return False
 
 
-def _english_other(text: str, names: Sequence[str]) -> bool:
-    english = {n for n in names if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", n)}
+def _english_other(text: str, english: tuple[str, ...]) -> bool:
     seen: list[tuple[int, int]] = []
-    for name in sorted(english | {n.split()[-1] for n in english}, key=len, reverse=True):
+    for name in english:
         for m in re.finditer(rf"\b{re.escape(name)}\b(?!-)", text):  # not a compound: Lincoln-Douglas
             if any(a <= m.start() < b for a, b in seen):
                 continue
             seen.append(m.span())
-            if re.search(r"(?i)\b(?:mrs?|miss|ms|madam|lady|lord|master|young|old|my|his|her|our)\.?\s+$", text[:m.start()]):
+            if _ANOTHER_OF_NAME_EN.search(text[:m.start()]):
                 continue  # Mrs. Lincoln, my Lincoln cousins: another of the name
-            if not _APPOSED_EN.search(text[:m.start()]) and not re.match(r"\s*,\s*(?:I|me)\b", text[m.end():]):
+            if not _APPOSED_EN.search(text[:m.start()]) and not _APPOSED_AFTER_EN.match(text[m.end():]):
                 return True
     return False
 

@@ -27,7 +27,7 @@ from agent.text.script import CJK_RE, to_simplified
 from agent.text.sentences import split_sentences
 from agent.verify.citations import MARKER_RE
 from agent.verify.polarity import clauses
-from agent.verify.role_claims import own_words, vocab
+from agent.verify.role_claims import own_words, vocab, word_alternation
 
 _ERAS = frozenset({"bc", "ad", "bce", "ce", "b", "c"})  # 62 BC, A.D. 79: the era of a year, not a name
 _WHO_EN = re.compile(r"(?i)\b(?:who|whom)\b|\bwhat\s+(?:was|were|is|are)\s+[^?.]{0,40}?\bnames?\b|"
@@ -166,15 +166,21 @@ def relation_unbound(question: str, sentence: str, passages: Sequence[str], name
     return [" ".join(p) for p in people]
 
 
+@lru_cache(maxsize=1)
+def _asked_office_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Which office's holder a question asks for, in Chinese (哪位刺史) and in English ("which praetor")."""
+    zh = re.compile(rf"(?:哪位|哪一位|哪个|哪個|哪一个|哪一個)([^？?，,。的]{{0,4}}?(?:{word_alternation(vocab()['zh']['office_endings'])}))")
+    en = re.compile(rf"(?i)\b(?:which|what)\s+({word_alternation(vocab()['en']['offices'])})s?\b")
+    return zh, en
+
+
 def _asked_office(question: str) -> str:
-    """The office whose holder the question asks for ("which praetor", "under whom … as quaestor": praetor;
-    哪位刺史: 刺史), or ''."""
+    """The office whose holder the question asks for ("which praetor": praetor; 哪位刺史: 刺史), or ''."""
+    zh, en = _asked_office_res()
     if CJK_RE.search(question):
-        endings = "|".join(map(re.escape, vocab()["zh"]["office_endings"]))
-        m = re.search(rf"(?:哪位|哪一位|哪个|哪個|哪一个|哪一個)([^？?，,。的]{{0,4}}?(?:{endings}))", to_simplified(question))
+        m = zh.search(to_simplified(question))
         return m.group(1) if m else ""
-    offices = "|".join(map(re.escape, vocab()["en"]["offices"]))
-    m = re.search(rf"(?i)\b(?:which|what)\s+({offices})s?\b", question)
+    m = en.search(question)
     return m.group(1).lower() if m else ""
 
 
@@ -182,16 +188,16 @@ def office_for_person(question: str, sentence: str, names: Iterable[str]) -> str
     """The office the question asks the holder of, where ``sentence`` gives it to the figure itself and names no
     one else ("I served as praetor" to "Under which praetor …?"); '' otherwise."""
     office = _asked_office(question)
-    text = MARKER_RE.sub(" ", sentence)
-    if not office or named_people(sentence, question, names):
+    if not office:
         return ""
+    text = MARKER_RE.sub(" ", sentence)
     if CJK_RE.search(text):
         own = re.search(rf"我[^，,。；]{{0,6}}?(?:任|为|為|做|当|當|担任|擔任|出任|拜)[^，,。；]{{0,4}}?{re.escape(office)}",
                         to_simplified(text))
     else:
         own = re.search(rf"(?i)\bI\s+(?:was|served as|became|acted as|held the office of|was made|was elected)\s+"
                         rf"(?:an?\s+|the\s+)?(?:\w+\s+)?{re.escape(office)}\b", text)
-    return office if own else ""
+    return office if own and not named_people(sentence, question, names) else ""
 
 
 __all__ = ["asked_relations", "named_people", "office_for_person", "relation_unbound"]

@@ -114,13 +114,17 @@ def clause_subject(before: str, own: set[str]) -> str:
     return ""
 
 
-def _en_kin_own(window: str, start: int, own: set[str]) -> bool:
+def _en_kin_own(window: str, start: int, own: set[str], possessed: bool = False) -> bool:
     """The kin word at ``start`` of ``window`` is the figure's relative: not "whose", "X's" or "their" kin of
     another, not his, her, their or your kin in a clause spoken in the first person ("I had told her sister"), and,
-    after his or her, not in a clause whose last person named is another ("Brutus condemned his sons")."""
+    after his or her, not in a clause whose last person named is another ("Brutus condemned his sons"). With
+    ``possessed``, it also needs a possessor that can be the figure: my, our, his, her, the figure's name's (not a
+    bare "sister in company")."""
     before = _CLAUSE_RE.split(window[:start])[-1]
     words = re.findall(r"[A-Za-z][\w'-]*", before)
     last = words[-1].lower() if words else ""
+    if possessed and not (last in ("my", "our", "his", "her") or last.removesuffix("'s") in own):
+        return False
     if last in ("whose",) or (last.endswith("'s") and last.removesuffix("'s") not in own):
         return False
     if last == "your" or last in ("her", "his", "their", "the", "said", "that") and re.search(r"\b(?:I|we|me|us)\b", before):
@@ -204,8 +208,7 @@ def _kin_supported(claim: RoleClaim, text: str, own_en: set[str], own_zh: set[st
 
 def _kin_of_figure(claim: RoleClaim, text: str, own_en: set[str]) -> bool:
     """Some sentence of ``text`` names a relative of the figure's with the claimed kin word and rank ("his sister",
-    其妹; in English with a possessor that is the figure's, my, his or the figure's name's, and not another's:
-    "whose sister", "Brutus's sister", a bare "sister in company")."""
+    其妹; in English with a possessor that can be the figure and not another's: ``_en_kin_own``)."""
     p, en = patterns(), vocab()["en"]
     if CJK_RE.search(claim.text):
         return any(zh_kin(k.group(0))[0] == claim.head and (not claim.rank or zh_kin(k.group(0))[1] == claim.rank)
@@ -213,11 +216,8 @@ def _kin_of_figure(claim: RoleClaim, text: str, own_en: set[str]) -> bool:
     for s in split_sentences(text) or [text]:
         for k in p["en_kin"].finditer(s):
             rank = en["ranks"].get((k.group("rank") or "").lower(), "")
-            before = re.findall(r"[A-Za-z][\w'-]*", s[:k.start()])[-1:]  # a possessor: my, his, the figure's
-            owner = before[0].lower() if before else ""
             if _same_kin(claim.head, en["kin"][k.group("kin").lower()]) and (not claim.rank or rank == claim.rank) \
-                    and (owner in ("my", "our", "his", "her") or owner.removesuffix("'s") in own_en) \
-                    and _en_kin_own(s, k.start(), own_en):
+                    and _en_kin_own(s, k.start(), own_en, possessed=True):
                 return True
     return False
 
